@@ -1,0 +1,76 @@
+// The store's front door: validates commands against the current state,
+// records accepted ones through the Journal and answers queries.
+//
+// Thread-safe. Writers are serialized; readers run concurrently with each
+// other and see only events the journal has made durable.
+#ifndef TASKSTORE_DOMAIN_TASK_STORE_H_
+#define TASKSTORE_DOMAIN_TASK_STORE_H_
+
+#include <mutex>
+#include <shared_mutex>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "domain/commands.h"
+#include "domain/event.h"
+#include "domain/journal.h"
+#include "domain/projection.h"
+#include "domain/task.h"
+
+namespace taskstore::domain {
+
+class TaskStore {
+ public:
+  // `state` is the projection replayed from `journal`'s events; `journal`
+  // must outlive the store.
+  TaskStore(Projection state, Journal& journal, Clock clock);
+
+  TaskStore(const TaskStore&) = delete;
+  TaskStore& operator=(const TaskStore&) = delete;
+
+  // Records a TaskCreated event and returns the new task.
+  // InvalidArgument for a bad title or description; the journal's error
+  // when the event could not be made durable.
+  Result<Task> Create(const CreateTask& command);
+
+  // Validates every command first; if any is invalid nothing is recorded
+  // and the error names its index ("task 3: title is empty"). Otherwise
+  // appends all the events in one durable batch.
+  Result<std::vector<Task>> CreateMany(const std::vector<CreateTask>& commands);
+
+  // Records a TaskSoftDeleted event. NotFound for an unknown task, Gone
+  // for a task already deleted; neither records anything.
+  Status SoftDelete(const SoftDeleteTask& command);
+
+  // NotFound for an unknown task; Gone (with no task) for a deleted one.
+  Result<Task> Get(TaskId id) const;
+
+  // See Projection::Search.
+  std::vector<Task> Search(std::string_view term) const;
+
+  // Every event of the task, deleted or not. NotFound for an unknown task.
+  Result<std::vector<Event>> History(TaskId id) const;
+
+  // A copy of the whole state, for comparisons and snapshots.
+  Projection StateCopy() const;
+
+ private:
+  Result<TaskCreated> Decide(const CreateTask& command, TaskId id) const;
+
+  // Appends `events` and folds them into the state once durable.
+  // REQUIRES: write_mutex_ held.
+  Status Record(std::vector<Event> events);
+
+  Journal& journal_;
+  const Clock clock_;
+
+  std::mutex write_mutex_;               // one command at a time
+  mutable std::shared_mutex state_mutex_;  // guards state_
+  Projection state_;
+};
+
+}  // namespace taskstore::domain
+
+#endif  // TASKSTORE_DOMAIN_TASK_STORE_H_

@@ -1,0 +1,27 @@
+// Events to payload bytes and back, with cereal's portable binary archive.
+//
+// A payload is, in archive order: the EventTag (uint8), the sequence number
+// (uint64), the time of recording (int64 microseconds), then the event's
+// own fields preceded by cereal's class version (uint32). A new field is
+// added by raising that event's class version and loading the old versions
+// with a default, so that old logs keep replaying.
+#ifndef TASKSTORE_EVENTLOG_EVENT_CODEC_H_
+#define TASKSTORE_EVENTLOG_EVENT_CODEC_H_
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "domain/event.h"
+
+namespace taskstore::eventlog {
+
+std::string EncodeEvent(const domain::Event& event);
+
+// Corruption when the bytes are not a whole event of a known type and
+// version, or when bytes are left over.
+Result<domain::Event> DecodeEvent(std::string_view payload);
+
+}  // namespace taskstore::eventlog
+
+#endif  // TASKSTORE_EVENTLOG_EVENT_CODEC_H_

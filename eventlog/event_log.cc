@@ -1,0 +1,272 @@
+#include "eventlog/event_log.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <optional>
+
+#include "eventlog/event_codec.h"
+#include "eventlog/record_format.h"
+#include "eventlog/segment_reader.h"
+
+namespace taskstore::eventlog {
+namespace {
+
+struct Segment {
+  domain::Sequence first_sequence;
+  std::string name;
+};
+
+std::optional<domain::Sequence> ParseSegmentName(std::string_view name) {
+  if (name.size() != kSegmentPrefix.size() + kSegmentNumberDigits +
+                         kSegmentSuffix.size() ||
+      !name.starts_with(kSegmentPrefix) || !name.ends_with(kSegmentSuffix)) {
+    return std::nullopt;
+  }
+  std::string_view digits = name.substr(kSegmentPrefix.size(),
+                                        kSegmentNumberDigits);
+  domain::Sequence number = 0;
+  auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), number);
+  if (error != std::errc() || end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+Result<std::vector<Segment>> ListSegments(FileSystem& file_system,
+                                          const std::string& directory) {
+  Result<std::vector<std::string>> names = file_system.List(directory);
+  if (!names.ok()) return names.status();
+  std::vector<Segment> segments;
+  for (const std::string& name : *names) {
+    if (auto first = ParseSegmentName(name)) {
+      segments.push_back(Segment{*first, name});
+    }
+  }
+  std::sort(segments.begin(), segments.end(),
+            [](const Segment& a, const Segment& b) {
+              return a.first_sequence < b.first_sequence;
+            });
+  return segments;
+}
+
+std::string Where(const std::string& path, std::uint64_t offset,
+                  domain::Sequence sequence) {
+  return path + " at offset " + std::to_string(offset) + " (sequence " +
+         std::to_string(sequence) + ")";
+}
+
+struct ReplayEnd {
+  domain::Sequence last_sequence = 0;
+  std::string newest_segment;  // empty when there is none
+};
+
+Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
+                         TailPolicy policy, Logger& logger,
+                         const EventVisitor& on_event) {
+  Result<std::vector<Segment>> segments =
+      ListSegments(file_system, directory);
+  if (!segments.ok()) return segments.status();
+
+  ReplayEnd end;
+  domain::Sequence expected = 1;
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    const Segment& segment = (*segments)[i];
+    const bool last_segment = i + 1 == segments->size();
+    std::string path = JoinPath(directory, segment.name);
+    if (segment.first_sequence != expected) {
+      return CorruptionError(path + " begins at sequence " +
+                             std::to_string(segment.first_sequence) +
+                             " but sequence " + std::to_string(expected) +
+                             " comes next: a segment is missing");
+    }
+
+    Result<std::string> content = file_system.ReadFile(path);
+    if (!content.ok()) return content.status();
+    SegmentReader reader(*content);
+    TASKSTORE_RETURN_IF_ERROR(reader.CheckHeader().WithContext(path));
+
+    for (ReadStep step = reader.Next(); step.kind != ReadStep::Kind::kEnd;
+         step = reader.Next()) {
+      if (step.kind == ReadStep::Kind::kDamaged) {
+        // Only the last append can be torn by a crash, and nothing is ever
+        // written after it; damage with valid records behind it (or in a
+        // later segment) must be bit rot or tampering, and dropping what
+        // follows would lose acknowledged events.
+        if (!last_segment || reader.HasValidRecordAfter(step.offset)) {
+          return CorruptionError(
+              Where(path, step.offset, expected) + ": " + step.problem +
+              ", and valid records follow; run `taskstore verify` to list "
+              "the damage");
+        }
+        std::uint64_t cut = content->size() - step.offset;
+        if (policy == TailPolicy::kCutOff) {
+          TASKSTORE_RETURN_IF_ERROR(
+              file_system.Truncate(path, step.offset));
+          logger.Warning("cut off a torn write of " + std::to_string(cut) +
+                         " bytes at the end of " +
+                         Where(path, step.offset, expected) + ": " +
+                         step.problem);
+        }
+        break;
+      }
+
+      Result<domain::Event> event = DecodeEvent(step.payload);
+      if (!event.ok()) {
+        return event.status().WithContext(Where(path, step.offset, expected));
+      }
+      if (event->sequence != expected) {
+        return CorruptionError(Where(path, step.offset, expected) +
+                               ": holds sequence " +
+                               std::to_string(event->sequence));
+      }
+      TASKSTORE_RETURN_IF_ERROR(
+          on_event(*event).WithContext(Where(path, step.offset, expected)));
+      ++expected;
+    }
+    end.newest_segment = segment.name;
+  }
+  end.last_sequence = expected - 1;
+  return end;
+}
+
+}  // namespace
+
+std::string SegmentName(domain::Sequence first_sequence) {
+  char digits[kSegmentNumberDigits + 1];
+  std::snprintf(digits, sizeof digits, "%020llu",
+                static_cast<unsigned long long>(first_sequence));
+  std::string name(kSegmentPrefix);
+  name += digits;
+  name += kSegmentSuffix;
+  return name;
+}
+
+Result<domain::Sequence> ReadLog(FileSystem& file_system,
+                                 const std::string& directory,
+                                 TailPolicy policy, Logger& logger,
+                                 const EventVisitor& on_event) {
+  Result<ReplayEnd> end =
+      Replay(file_system, directory, policy, logger, on_event);
+  if (!end.ok()) return end.status();
+  return end->last_sequence;
+}
+
+EventLog::EventLog(FileSystem& file_system, std::string directory,
+                   const LogOptions& options, Logger& logger,
+                   domain::Sequence last_sequence)
+    : file_system_(file_system),
+      directory_(std::move(directory)),
+      options_(options),
+      logger_(logger),
+      last_sequence_(last_sequence) {}
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(FileSystem& file_system,
+                                                 std::string directory,
+                                                 const LogOptions& options,
+                                                 Logger& logger,
+                                                 const EventVisitor& on_event) {
+  Result<ReplayEnd> end = Replay(file_system, directory, TailPolicy::kCutOff,
+                                 logger, on_event);
+  if (!end.ok()) return end.status();
+
+  std::unique_ptr<EventLog> log(new EventLog(
+      file_system, std::move(directory), options, logger, end->last_sequence));
+  TASKSTORE_RETURN_IF_ERROR(log->OpenTail(end->newest_segment));
+  return log;
+}
+
+Status EventLog::OpenTail(const std::string& newest_segment) {
+  if (newest_segment.empty()) return StartSegment(last_sequence_ + 1);
+
+  segment_path_ = JoinPath(directory_, newest_segment);
+  return ReopenSegment();
+}
+
+Status EventLog::ReopenSegment() {
+  Result<std::unique_ptr<AppendableFile>> file =
+      file_system_.OpenAppendable(segment_path_);
+  if (!file.ok()) return file.status();
+  segment_ = std::move(file).value();
+  return Status::Ok();
+}
+
+Status EventLog::StartSegment(domain::Sequence first_sequence) {
+  // The header is written under a temporary name and renamed into place,
+  // so a segment file that exists always has a whole header.
+  std::string name = SegmentName(first_sequence);
+  std::string path = JoinPath(directory_, name);
+  std::string temporary = path + ".tmp";
+  {
+    Result<std::unique_ptr<AppendableFile>> file =
+        file_system_.OpenAppendable(temporary);
+    if (!file.ok()) return file.status();
+    if ((*file)->Size() != 0) {
+      TASKSTORE_RETURN_IF_ERROR(file_system_.Truncate(temporary, 0));
+      file = file_system_.OpenAppendable(temporary);
+      if (!file.ok()) return file.status();
+    }
+    TASKSTORE_RETURN_IF_ERROR((*file)->Append(MakeFileHeader()));
+    TASKSTORE_RETURN_IF_ERROR((*file)->Sync());
+  }
+  TASKSTORE_RETURN_IF_ERROR(file_system_.Rename(temporary, path));
+  TASKSTORE_RETURN_IF_ERROR(file_system_.SyncDirectory(directory_));
+
+  segment_path_ = path;
+  TASKSTORE_RETURN_IF_ERROR(ReopenSegment());
+  logger_.Info("started log segment " + path);
+  return Status::Ok();
+}
+
+Status EventLog::Append(std::span<const domain::Event> events) {
+  if (!broken_.ok()) return broken_;
+  if (events.empty()) return Status::Ok();
+
+  std::string batch;
+  for (const domain::Event& event : events) {
+    std::string payload = EncodeEvent(event);
+    if (payload.size() > kMaxPayload) {
+      return InvalidArgumentError("event " + std::to_string(event.sequence) +
+                                  " encodes to " +
+                                  std::to_string(payload.size()) +
+                                  " bytes, more than a record holds");
+    }
+    batch += FrameRecord(payload);
+  }
+
+  if (segment_->Size() > kFileHeaderSize &&
+      segment_->Size() + batch.size() > options_.segment_bytes) {
+    TASKSTORE_RETURN_IF_ERROR(StartSegment(events.front().sequence));
+  }
+
+  std::uint64_t size_before = segment_->Size();
+  Status written = segment_->Append(batch);
+  if (!written.ok()) {
+    // Take back whatever part of the batch reached the file, so that a
+    // later append does not land behind a torn record.
+    segment_.reset();
+    Status undone = file_system_.Truncate(segment_path_, size_before);
+    if (undone.ok()) undone = ReopenSegment();
+    if (!undone.ok()) {
+      broken_ = UnavailableError(
+          "the event log is read-only: a failed append to " + segment_path_ +
+          " could not be undone (" + undone.ToString() + ")");
+      logger_.Error(broken_.message());
+    }
+    return written;
+  }
+
+  Status synced = segment_->Sync();
+  if (!synced.ok()) {
+    broken_ = UnavailableError("the event log is read-only after a failed "
+                               "sync (" + synced.ToString() +
+                               "); restart taskstore to recover");
+    logger_.Error(broken_.message());
+    return broken_;
+  }
+  last_sequence_ = events.back().sequence;
+  return Status::Ok();
+}
+
+}  // namespace taskstore::eventlog

@@ -1,0 +1,107 @@
+// The durable, append-only event log: segment files in one directory (see
+// record_format.h), replayed in full on open.
+#ifndef TASKSTORE_EVENTLOG_EVENT_LOG_H_
+#define TASKSTORE_EVENTLOG_EVENT_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "base/logger.h"
+#include "base/result.h"
+#include "domain/event.h"
+#include "domain/journal.h"
+#include "eventlog/file_system.h"
+
+namespace taskstore::eventlog {
+
+struct LogOptions {
+  // A segment is closed and a new one begun once an append would grow it
+  // past this size (a single batch may still exceed it).
+  std::uint64_t segment_bytes = 64ull << 20;
+};
+
+// Called with each replayed event in sequence order; a non-OK result stops
+// the replay and is returned with the event's position as context.
+using EventVisitor = std::function<Status(const domain::Event&)>;
+
+// How ReadLog treats a damaged tail of the last segment.
+enum class TailPolicy {
+  kCutOff,    // truncate it (and log a warning): the writer's recovery
+  kLeaveBe,   // stop before it, change nothing: for readers beside a writer
+};
+
+// Reads every event in `directory` in order. A damaged record at the end
+// of the last segment, with no valid record after it, is what a crash in
+// the middle of an append leaves: it is cut off or left alone per
+// `policy`. Any other damage (a bad record followed by valid ones, a bad
+// file header, a missing segment, a gap in sequence numbers) is
+// Corruption naming the segment, byte offset and sequence number.
+// Returns the last sequence number read (0 for an empty log).
+Result<domain::Sequence> ReadLog(FileSystem& file_system,
+                                 const std::string& directory,
+                                 TailPolicy policy, Logger& logger,
+                                 const EventVisitor& on_event);
+
+class EventLog final : public domain::Journal {
+ public:
+  // Replays the log in `directory` (cutting off a torn tail) through
+  // `on_event`, then opens it for appending. The caller holds the data
+  // directory's lock. `file_system` and `logger` must outlive the log.
+  static Result<std::unique_ptr<EventLog>> Open(FileSystem& file_system,
+                                                std::string directory,
+                                                const LogOptions& options,
+                                                Logger& logger,
+                                                const EventVisitor& on_event);
+
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Appends and fdatasyncs. Not thread-safe: callers serialize.
+  //
+  // A failed write (ENOSPC, a short write) is undone by truncating back,
+  // so nothing of it can replay; the log accepts appends again later. A
+  // failed sync leaves the log read-only for good: the kernel may have
+  // dropped the unsynced pages, so retrying could report a write durable
+  // that is not. Appends then fail with Unavailable saying why.
+  Status Append(std::span<const domain::Event> events) override;
+
+  domain::Sequence last_sequence() const { return last_sequence_; }
+
+  // Non-OK once the log has gone read-only.
+  Status health() const { return broken_; }
+
+ private:
+  EventLog(FileSystem& file_system, std::string directory,
+           const LogOptions& options, Logger& logger,
+           domain::Sequence last_sequence);
+
+  // Opens the newest segment, or creates the first.
+  Status OpenTail(const std::string& newest_segment);
+
+  // (Re)opens segment_path_ for appending.
+  Status ReopenSegment();
+
+  // Closes the current segment and starts one whose first event is
+  // `first_sequence`.
+  Status StartSegment(domain::Sequence first_sequence);
+
+  FileSystem& file_system_;
+  const std::string directory_;
+  const LogOptions options_;
+  Logger& logger_;
+
+  std::string segment_path_;
+  std::unique_ptr<AppendableFile> segment_;
+  domain::Sequence last_sequence_;
+  Status broken_;
+};
+
+// "segment-00000000000000000001.tslog" for 1.
+std::string SegmentName(domain::Sequence first_sequence);
+
+}  // namespace taskstore::eventlog
+
+#endif  // TASKSTORE_EVENTLOG_EVENT_LOG_H_

@@ -1,0 +1,61 @@
+// The on-disk format of the event log. This header is the one place that
+// defines it; docs/storage-format.md explains the reasons.
+//
+// The log is a series of segment files in the data directory, named
+// "segment-" + the 20-digit, zero-padded sequence number of the segment's
+// first event + ".tslog". Segments are ordered by that number, and their
+// events continue each other's sequence numbers without gaps.
+//
+// A segment is a file header followed by records:
+//
+//   file header (kFileHeaderSize bytes)
+//     magic          8 bytes  kMagic
+//     format version 4 bytes  little-endian, kFormatVersion
+//     header crc     4 bytes  little-endian, masked CRC32C of the 12 bytes
+//                             before it
+//
+//   record (kRecordHeaderSize + length bytes)
+//     crc            4 bytes  little-endian, masked CRC32C of the length
+//                             field followed by the payload
+//     length         4 bytes  little-endian, payload bytes, 1..kMaxPayload
+//     payload        length bytes: one event in cereal's portable binary
+//                    archive, little-endian (see event_codec.h)
+#ifndef TASKSTORE_EVENTLOG_RECORD_FORMAT_H_
+#define TASKSTORE_EVENTLOG_RECORD_FORMAT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace taskstore::eventlog {
+
+inline constexpr std::string_view kMagic = "TSKEVLOG";
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+inline constexpr std::size_t kMagicSize = 8;
+inline constexpr std::size_t kVersionSize = 4;
+inline constexpr std::size_t kCrcSize = 4;
+inline constexpr std::size_t kLengthSize = 4;
+
+inline constexpr std::size_t kFileHeaderSize =
+    kMagicSize + kVersionSize + kCrcSize;
+inline constexpr std::size_t kRecordHeaderSize = kCrcSize + kLengthSize;
+
+// No event comes near this (a description is at most 64 KiB); a larger
+// length field is damage.
+inline constexpr std::uint32_t kMaxPayload = 1u << 20;
+
+inline constexpr std::string_view kSegmentPrefix = "segment-";
+inline constexpr std::string_view kSegmentSuffix = ".tslog";
+inline constexpr std::size_t kSegmentNumberDigits = 20;
+
+// Event type tags: the first field of every payload. Values are never
+// reused or renumbered.
+enum class EventTag : std::uint8_t {
+  kTaskCreated = 1,
+  kTaskSoftDeleted = 2,
+};
+
+}  // namespace taskstore::eventlog
+
+#endif  // TASKSTORE_EVENTLOG_RECORD_FORMAT_H_
