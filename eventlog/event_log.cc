@@ -57,6 +57,12 @@ std::string Where(const std::string& path, std::uint64_t offset,
          std::to_string(sequence) + ")";
 }
 
+// A file that stops inside an otherwise correct file header.
+bool IsTornHeader(std::string_view content) {
+  return content.size() < kFileHeaderSize &&
+         MakeFileHeader().starts_with(content);
+}
+
 struct ReplayEnd {
   domain::Sequence last_sequence = 0;
   std::string newest_segment;  // empty when there is none
@@ -84,6 +90,18 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
 
     Result<std::string> content = file_system.ReadFile(path);
     if (!content.ok()) return content.status();
+    if (last_segment && IsTornHeader(*content)) {
+      // A crash while a segment was being created can leave a short file
+      // only if the file system reorders the rename before the data; it
+      // holds no events, so it is removed and made anew.
+      if (policy == TailPolicy::kCutOff) {
+        TASKSTORE_RETURN_IF_ERROR(file_system.Remove(path));
+        TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
+        logger.Warning("removed " + path + ": its file header was cut short "
+                       "at " + std::to_string(content->size()) + " bytes");
+      }
+      break;
+    }
     SegmentReader reader(*content);
     TASKSTORE_RETURN_IF_ERROR(reader.CheckHeader().WithContext(path));
 

@@ -1,0 +1,37 @@
+// The subcommands of the `taskstore` executable. Each returns the process
+// exit code: 0 on success, 1 when the work failed (the reason is printed).
+#ifndef TASKSTORE_APP_COMMANDS_H_
+#define TASKSTORE_APP_COMMANDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/task.h"
+
+namespace taskstore::app {
+
+struct ServeFlags {
+  std::string data_directory = "./data";
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int threads = 4;
+};
+int RunServe(const ServeFlags& flags);
+
+struct ImportFlags {
+  std::string data_directory = "./data";
+  std::string file;
+  bool skip_invalid = false;
+};
+int RunImport(const ImportFlags& flags);
+
+struct LogFlags {
+  std::string data_directory = "./data";
+  std::optional<domain::TaskId> task;
+};
+int RunLog(const LogFlags& flags);
+
+}  // namespace taskstore::app
+
+#endif  // TASKSTORE_APP_COMMANDS_H_

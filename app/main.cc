@@ -1,0 +1,63 @@
+// The `taskstore` executable: parses the command line and hands over to
+// one subcommand (see commands.h).
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+namespace {
+
+using taskstore::app::ImportFlags;
+using taskstore::app::LogFlags;
+using taskstore::app::ServeFlags;
+
+void AddDataFlag(CLI::App& command, std::string& directory) {
+  command.add_option("--data", directory, "data directory")
+      ->capture_default_str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "taskstore: an event-sourced task store with a durable append-only "
+      "log"};
+  app.require_subcommand(1);
+
+  ServeFlags serve;
+  CLI::App* serve_command =
+      app.add_subcommand("serve", "serve the HTTP API and the HTML pages");
+  AddDataFlag(*serve_command, serve.data_directory);
+  serve_command->add_option("--host", serve.host, "address to listen on")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--port", serve.port, "port to listen on; 0 picks one")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--threads", serve.threads, "threads serving requests")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+
+  ImportFlags import;
+  CLI::App* import_command = app.add_subcommand(
+      "import", "import tasks from a JSON Lines file (all or nothing)");
+  AddDataFlag(*import_command, import.data_directory);
+  import_command
+      ->add_option("file", import.file,
+                   "one {\"title\", \"description\"?, \"created\"?} per line")
+      ->required();
+  import_command->add_flag(
+      "--skip-invalid", import.skip_invalid,
+      "import the valid lines and list the skipped ones");
+
+  LogFlags log;
+  CLI::App* log_command = app.add_subcommand(
+      "log", "print the events as JSON lines, oldest first, for audit");
+  AddDataFlag(*log_command, log.data_directory);
+  log_command->add_option("--task", log.task, "only the events of this task");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve_command->parsed()) return taskstore::app::RunServe(serve);
+  if (import_command->parsed()) return taskstore::app::RunImport(import);
+  return taskstore::app::RunLog(log);
+}

@@ -1,0 +1,41 @@
+#include <cstdio>
+
+#include "app/commands.h"
+#include "app/open_store.h"
+#include "app/stderr_logger.h"
+#include "http/server.h"
+
+namespace taskstore::app {
+
+int RunServe(const ServeFlags& flags) {
+  StderrLogger logger;
+  Result<OpenStore> opened = OpenDataDirectory(
+      eventlog::PosixFileSystem(), flags.data_directory, OpenOptions{},
+      logger);
+  if (!opened.ok()) {
+    logger.Error(opened.status().ToString());
+    return 1;
+  }
+
+  http::ServerOptions options;
+  options.host = flags.host;
+  options.port = flags.port;
+  options.threads = flags.threads;
+  http::Server server(*opened->store, logger, options);
+  Result<std::uint16_t> port = server.Listen();
+  if (!port.ok()) {
+    logger.Error(port.status().ToString());
+    return 1;
+  }
+
+  // Scripts wait for this exact line on standard output.
+  std::printf("listening on http://%s:%u\n", flags.host.c_str(),
+              static_cast<unsigned>(*port));
+  std::fflush(stdout);
+
+  server.Run();
+  logger.Info("stopped serving " + flags.data_directory);
+  return 0;
+}
+
+}  // namespace taskstore::app

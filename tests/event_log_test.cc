@@ -1,0 +1,217 @@
+#include "eventlog/event_log.h"
+
+#include <gtest/gtest.h>
+
+#include "eventlog/memory_file_system.h"
+#include "eventlog/record_format.h"
+#include "tests/test_support.h"
+
+namespace taskstore::eventlog {
+namespace {
+
+using domain::Event;
+using domain::TaskCreated;
+using domain::TaskSoftDeleted;
+
+constexpr char kDir[] = "/data";
+
+class EventLogTest : public testing::Test {
+ protected:
+  // Opens the log, collecting the replayed events into replayed_.
+  Status Open(LogOptions options = {}) {
+    log_.reset();
+    replayed_.clear();
+    Result<std::unique_ptr<EventLog>> log = EventLog::Open(
+        fs_, kDir, options, logger_, [this](const Event& event) {
+          replayed_.push_back(event);
+          return Status::Ok();
+        });
+    if (!log.ok()) return log.status();
+    log_ = std::move(log).value();
+    return Status::Ok();
+  }
+
+  // Appends the creation of a task whose id equals the sequence number.
+  Status Append(std::string title) {
+    domain::Sequence next = log_->last_sequence() + 1;
+    Event event{next, 10, TaskCreated{next, std::move(title), "", 1}};
+    return log_->Append(std::span(&event, 1));
+  }
+
+  std::string Segment(domain::Sequence first) {
+    return JoinPath(kDir, SegmentName(first));
+  }
+  std::string Read(const std::string& path) { return *fs_.ReadFile(path); }
+
+  std::vector<std::string> ReplayedTitles() {
+    std::vector<std::string> titles;
+    for (const Event& event : replayed_) {
+      titles.push_back(std::get<TaskCreated>(event.data).title);
+    }
+    return titles;
+  }
+
+  MemoryFileSystem fs_;
+  testing_support::RecordingLogger logger_;
+  std::unique_ptr<EventLog> log_;
+  std::vector<Event> replayed_;
+};
+
+TEST_F(EventLogTest, NewLogIsEmptyAndHasOneSegment) {
+  ASSERT_TRUE(Open().ok());
+  EXPECT_TRUE(replayed_.empty());
+  EXPECT_EQ(Read(Segment(1)).size(), kFileHeaderSize);
+}
+
+TEST_F(EventLogTest, AppendedEventsReplayInOrder) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("a").ok());
+  ASSERT_TRUE(Append("b").ok());
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"a", "b"}));
+  ASSERT_TRUE(Append("c").ok());
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST_F(EventLogTest, SyncedEventsSurviveAPowerCut) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("durable").ok());
+  fs_.CrashAndLoseUnsynced();
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"durable"}));
+}
+
+TEST_F(EventLogTest, RollsToANewSegmentAtTheSizeLimit) {
+  LogOptions small;
+  small.segment_bytes = 200;
+  ASSERT_TRUE(Open(small).ok());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Append(std::string(40, 'a' + i)).ok());
+  std::vector<std::string> names = *fs_.List(kDir);
+  EXPECT_GT(names.size(), 3u);
+  ASSERT_TRUE(Open(small).ok());
+  EXPECT_EQ(replayed_.size(), 10u);
+  EXPECT_EQ(replayed_.back().sequence, 10u);
+}
+
+TEST_F(EventLogTest, TornTailIsCutOffWithAWarningNamingFileAndOffset) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("kept").ok());
+  std::string content = Read(Segment(1));
+  std::size_t tail_at = content.size();
+  ASSERT_TRUE(Append("torn").ok());
+  log_.reset();
+  fs_.SetContent(Segment(1), Read(Segment(1)).substr(0, tail_at + 5));
+
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"kept"}));
+  EXPECT_EQ(Read(Segment(1)).size(), tail_at);
+  ASSERT_EQ(logger_.warnings().size(), 1u);
+  EXPECT_NE(logger_.warnings()[0].find(Segment(1) + " at offset " +
+                                       std::to_string(tail_at)),
+            std::string::npos)
+      << logger_.warnings()[0];
+
+  ASSERT_TRUE(Append("after").ok());
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"kept", "after"}));
+}
+
+TEST_F(EventLogTest, ReaderBesideAWriterLeavesATornTailAlone) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("kept").ok());
+  std::string torn = Read(Segment(1)) + "\x01\x02";
+  fs_.SetContent(Segment(1), torn);
+  Result<domain::Sequence> last = ReadLog(
+      fs_, kDir, TailPolicy::kLeaveBe, logger_,
+      [](const Event&) { return Status::Ok(); });
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, 1u);
+  EXPECT_EQ(Read(Segment(1)), torn);
+}
+
+// ---- Damage that must stop the start ----
+
+TEST_F(EventLogTest, DamageFollowedByValidRecordsRefusesToOpen) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("first").ok());
+  std::size_t second_at = Read(Segment(1)).size();
+  ASSERT_TRUE(Append("second").ok());
+  ASSERT_TRUE(Append("third").ok());
+  log_.reset();
+  std::string content = Read(Segment(1));
+  content[second_at + kRecordHeaderSize + 3] ^= 0x01;
+  fs_.SetContent(Segment(1), content);
+
+  Status opened = Open();
+  EXPECT_EQ(opened.code(), StatusCode::kCorruption);
+  EXPECT_NE(opened.message().find(Segment(1) + " at offset " +
+                                  std::to_string(second_at) +
+                                  " (sequence 2)"),
+            std::string::npos)
+      << opened.message();
+  EXPECT_EQ(Read(Segment(1)), content);  // nothing was cut
+}
+
+TEST_F(EventLogTest, DamagedRecordInAnOlderSegmentRefusesToOpen) {
+  LogOptions small;
+  small.segment_bytes = 100;
+  ASSERT_TRUE(Open(small).ok());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Append(std::string(50, 'x')).ok());
+  log_.reset();
+  std::string first = Read(Segment(1));
+  first.back() ^= 0x01;
+  fs_.SetContent(Segment(1), first);
+  EXPECT_EQ(Open(small).code(), StatusCode::kCorruption);
+}
+
+TEST_F(EventLogTest, MissingSegmentIsCorruption) {
+  LogOptions small;
+  small.segment_bytes = 100;
+  ASSERT_TRUE(Open(small).ok());
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Append(std::string(50, 'x')).ok());
+  log_.reset();
+  ASSERT_TRUE(fs_.Remove(Segment(2)).ok());
+  Status opened = Open(small);
+  EXPECT_EQ(opened.code(), StatusCode::kCorruption);
+  EXPECT_NE(opened.message().find("a segment is missing"), std::string::npos);
+}
+
+TEST_F(EventLogTest, DamagedFileHeaderIsCorruption) {
+  ASSERT_TRUE(Open().ok());
+  log_.reset();
+  fs_.SetContent(Segment(1), "NOTALOG!" + std::string(8, '\0'));
+  EXPECT_EQ(Open().code(), StatusCode::kCorruption);
+}
+
+// ---- Write failures ----
+
+TEST_F(EventLogTest, FailedSyncMakesTheLogReadOnly) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("before").ok());
+  fs_.FailSyncs(true);
+  Status failed = Append("unsynced");
+  EXPECT_EQ(failed.code(), StatusCode::kUnavailable);
+  fs_.FailSyncs(false);
+  // No retry pretends the lost sync worked.
+  EXPECT_EQ(Append("later").code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(log_->health().ok());
+}
+
+TEST_F(EventLogTest, ShortWriteIsUndoneAndAppendsResumeWhenSpaceIsBack) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("before").ok());
+  std::size_t size = Read(Segment(1)).size();
+  fs_.FailWritesAfter(5);
+  EXPECT_EQ(Append("no room").code(), StatusCode::kNoSpace);
+  EXPECT_EQ(Read(Segment(1)).size(), size);
+  fs_.FailWritesAfter(std::nullopt);
+  ASSERT_TRUE(Append("room again").ok());
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(),
+            (std::vector<std::string>{"before", "room again"}));
+  EXPECT_EQ(replayed_.back().sequence, 2u);
+}
+
+}  // namespace
+}  // namespace taskstore::eventlog
