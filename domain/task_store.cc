@@ -1,41 +1,80 @@
 #include "domain/task_store.h"
 
 #include <string>
+#include <unordered_set>
 #include <utility>
 
 namespace taskstore::domain {
 
+// Decides the commands of one batch in order, against the committed state
+// plus the events decided earlier in the same batch, which are not yet
+// applied.
+class TaskStore::BatchDecider {
+ public:
+  BatchDecider(const Projection& state, UnixMicros now)
+      : state_(state),
+        now_(now),
+        next_id_(state.next_task_id()),
+        next_sequence_(state.last_sequence() + 1) {}
+
+  // Appends the events of `commands` to `events`, all or none.
+  Status Decide(const std::vector<CreateTask>& commands,
+                std::vector<Event>& events) {
+    std::vector<Event> decided;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      const CreateTask& command = commands[i];
+      Result<std::string> title = ValidateTitle(command.title);
+      Status status = title.status();
+      if (status.ok()) status = ValidateDescription(command.description);
+      if (!status.ok()) {
+        if (commands.size() == 1) return status;
+        return status.WithContext("task " + std::to_string(i + 1));
+      }
+      TaskCreated created{next_id_ + i, std::move(title).value(),
+                          command.description,
+                          command.created_at.value_or(now_)};
+      decided.push_back(Event{next_sequence_ + i, now_, std::move(created)});
+    }
+    Take(decided, events);
+    next_id_ += commands.size();
+    return Status::Ok();
+  }
+
+  Status Decide(const SoftDeleteTask& command, std::vector<Event>& events) {
+    bool created_in_batch =
+        command.id >= state_.next_task_id() && command.id < next_id_;
+    const Task* task = state_.Find(command.id);
+    if (task == nullptr && !created_in_batch) {
+      return NotFoundError("task " + std::to_string(command.id) +
+                           " does not exist");
+    }
+    if ((task != nullptr && task->deleted) ||
+        deleted_in_batch_.contains(command.id)) {
+      return GoneError("task " + std::to_string(command.id) +
+                       " is already deleted");
+    }
+    deleted_in_batch_.insert(command.id);
+    std::vector<Event> decided{
+        Event{next_sequence_, now_, TaskSoftDeleted{command.id}}};
+    Take(decided, events);
+    return Status::Ok();
+  }
+
+ private:
+  void Take(std::vector<Event>& decided, std::vector<Event>& events) {
+    next_sequence_ += decided.size();
+    for (Event& event : decided) events.push_back(std::move(event));
+  }
+
+  const Projection& state_;
+  const UnixMicros now_;
+  TaskId next_id_;
+  Sequence next_sequence_;
+  std::unordered_set<TaskId> deleted_in_batch_;
+};
+
 TaskStore::TaskStore(Projection state, Journal& journal, Clock clock)
     : journal_(journal), clock_(std::move(clock)), state_(std::move(state)) {}
-
-Result<TaskCreated> TaskStore::Decide(const CreateTask& command,
-                                      TaskId id) const {
-  Result<std::string> title = ValidateTitle(command.title);
-  if (!title.ok()) return title.status();
-  TASKSTORE_RETURN_IF_ERROR(ValidateDescription(command.description));
-
-  TaskCreated created;
-  created.task_id = id;
-  created.title = std::move(title).value();
-  created.description = command.description;
-  created.created_at = command.created_at.value_or(0);
-  return created;
-}
-
-Status TaskStore::Record(std::vector<Event> events) {
-  // The journal is written before the state changes, so readers never see
-  // an event that a crash could take back. Only writers change state_, and
-  // they hold write_mutex_, so reading it here without state_mutex_ is safe.
-  TASKSTORE_RETURN_IF_ERROR(journal_.Append(events));
-
-  std::unique_lock lock(state_mutex_);
-  for (const Event& event : events) {
-    Status applied = state_.Apply(event);
-    // Decide() checked every event against this very state.
-    if (!applied.ok()) return applied.WithContext("applying a decided event");
-  }
-  return Status::Ok();
-}
 
 Result<Task> TaskStore::Create(const CreateTask& command) {
   Result<std::vector<Task>> created = CreateMany({command});
@@ -45,48 +84,96 @@ Result<Task> TaskStore::Create(const CreateTask& command) {
 
 Result<std::vector<Task>> TaskStore::CreateMany(
     const std::vector<CreateTask>& commands) {
-  std::lock_guard write_lock(write_mutex_);
-
-  UnixMicros now = clock_();
-  TaskId next_id = state_.next_task_id();
-  Sequence next_sequence = state_.last_sequence() + 1;
-  std::vector<Event> events;
-  events.reserve(commands.size());
-  for (std::size_t i = 0; i < commands.size(); ++i) {
-    Result<TaskCreated> created = Decide(commands[i], next_id + i);
-    if (!created.ok()) {
-      if (commands.size() == 1) return created.status();
-      return created.status().WithContext("task " + std::to_string(i + 1));
-    }
-    if (!commands[i].created_at) created->created_at = now;
-    events.push_back(Event{next_sequence + i, now, std::move(*created)});
-  }
-  TASKSTORE_RETURN_IF_ERROR(Record(events));
-
-  std::vector<Task> tasks;
-  tasks.reserve(events.size());
-  std::shared_lock read_lock(state_mutex_);
-  for (const Event& event : events) {
-    tasks.push_back(*state_.Find(TaskIdOf(event.data)));
-  }
-  return tasks;
+  PendingWrite write{commands};
+  return Submit(write);
 }
 
 Status TaskStore::SoftDelete(const SoftDeleteTask& command) {
-  std::lock_guard write_lock(write_mutex_);
+  PendingWrite write{command};
+  return Submit(write).status();
+}
 
-  const Task* task = state_.Find(command.id);
-  if (task == nullptr) {
-    return NotFoundError("task " + std::to_string(command.id) +
-                         " does not exist");
+Result<std::vector<Task>> TaskStore::Submit(PendingWrite& write) {
+  // Group commit: the first writer to find no leader becomes one. It takes
+  // every queued write, commits them with one journal append, marks them
+  // done and hands leadership to the next queued writer, if any. Writers
+  // that queue meanwhile wait, so one fdatasync covers them all, and no
+  // leader serves more than one batch beyond its own.
+  std::unique_lock lock(queue_mutex_);
+  queue_.push_back(&write);
+  if (!leader_active_) {
+    leader_active_ = true;
+    write.lead = true;
   }
-  if (task->deleted) {
-    return GoneError("task " + std::to_string(command.id) +
-                     " is already deleted");
+  queue_changed_.wait(lock, [&write] { return write.done || write.lead; });
+  if (write.done) return std::move(write.outcome);
+
+  std::vector<PendingWrite*> batch;
+  batch.swap(queue_);
+  lock.unlock();
+  CommitBatch(batch);
+  lock.lock();
+
+  for (PendingWrite* member : batch) member->done = true;
+  if (queue_.empty()) {
+    leader_active_ = false;
+  } else {
+    queue_.front()->lead = true;
   }
-  Event event{state_.last_sequence() + 1, clock_(),
-              TaskSoftDeleted{command.id}};
-  return Record({std::move(event)});
+  queue_changed_.notify_all();
+  return std::move(write.outcome);
+}
+
+void TaskStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
+  // Only the leader changes state_, so it reads it here without a lock.
+  BatchDecider decider(state_, clock_());
+  std::vector<Event> events;
+  std::vector<std::pair<PendingWrite*, std::size_t>> accepted;  // first event
+  for (PendingWrite* write : batch) {
+    std::size_t first = events.size();
+    Status decided = std::visit(
+        [&](const auto& command) { return decider.Decide(command, events); },
+        write->command);
+    if (decided.ok()) {
+      accepted.emplace_back(write, first);
+    } else {
+      write->outcome = decided;
+    }
+  }
+  if (events.empty()) return;
+
+  // The journal is written before the state changes, so readers never see
+  // an event that a crash could take back.
+  Status journaled = journal_.Append(events);
+  if (!journaled.ok()) {
+    for (auto& [write, first] : accepted) write->outcome = journaled;
+    return;
+  }
+
+  std::unique_lock state_lock(state_mutex_);
+  for (const Event& event : events) {
+    Status applied = state_.Apply(event);
+    // The decider checked each event against this very state; a failure
+    // here is a bug, reported rather than hidden.
+    if (!applied.ok()) {
+      for (auto& [write, first] : accepted) {
+        write->outcome = applied.WithContext("applying a decided event");
+      }
+      return;
+    }
+  }
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    auto [write, first] = accepted[i];
+    std::size_t end =
+        i + 1 < accepted.size() ? accepted[i + 1].second : events.size();
+    std::vector<Task> tasks;
+    if (std::holds_alternative<std::vector<CreateTask>>(write->command)) {
+      for (std::size_t e = first; e < end; ++e) {
+        tasks.push_back(*state_.Find(TaskIdOf(events[e].data)));
+      }
+    }
+    write->outcome = std::move(tasks);
+  }
 }
 
 Result<Task> TaskStore::Get(TaskId id) const {

@@ -1,14 +1,17 @@
 // The store's front door: validates commands against the current state,
 // records accepted ones through the Journal and answers queries.
 //
-// Thread-safe. Writers are serialized; readers run concurrently with each
-// other and see only events the journal has made durable.
+// Thread-safe. Concurrent writers are committed in groups that share one
+// journal append (and so one fdatasync); readers run concurrently and see
+// only events the journal has made durable.
 #ifndef TASKSTORE_DOMAIN_TASK_STORE_H_
 #define TASKSTORE_DOMAIN_TASK_STORE_H_
 
+#include <condition_variable>
 #include <mutex>
 #include <shared_mutex>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "base/result.h"
@@ -57,17 +60,33 @@ class TaskStore {
   Projection StateCopy() const;
 
  private:
-  Result<TaskCreated> Decide(const CreateTask& command, TaskId id) const;
+  // One caller's command waiting to be committed (group commit, see the
+  // .cc file). Lives on the caller's stack.
+  struct PendingWrite {
+    std::variant<std::vector<CreateTask>, SoftDeleteTask> command;
+    Result<std::vector<Task>> outcome = std::vector<Task>();
+    bool lead = false;  // this caller commits the next batch
+    bool done = false;  // outcome is final
+  };
+  class BatchDecider;
 
-  // Appends `events` and folds them into the state once durable.
-  // REQUIRES: write_mutex_ held.
-  Status Record(std::vector<Event> events);
+  // Queues `write` and returns once it is committed or refused.
+  Result<std::vector<Task>> Submit(PendingWrite& write);
+
+  // Decides, journals and applies a batch. Run by one leader at a time.
+  void CommitBatch(const std::vector<PendingWrite*>& batch);
 
   Journal& journal_;
   const Clock clock_;
 
-  std::mutex write_mutex_;               // one command at a time
-  mutable std::shared_mutex state_mutex_;  // guards state_
+  std::mutex queue_mutex_;  // guards queue_, leader_active_ and the flags
+  std::condition_variable queue_changed_;
+  std::vector<PendingWrite*> queue_;
+  bool leader_active_ = false;
+
+  // Written only by the leader, which holds state_mutex_ exclusively for
+  // the brief apply; readers hold it shared.
+  mutable std::shared_mutex state_mutex_;
   Projection state_;
 };
 
