@@ -1,55 +1,13 @@
 #include "eventlog/event_log.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cstdio>
-#include <optional>
 
 #include "eventlog/event_codec.h"
 #include "eventlog/record_format.h"
+#include "eventlog/segment_files.h"
 #include "eventlog/segment_reader.h"
 
 namespace taskstore::eventlog {
 namespace {
-
-struct Segment {
-  domain::Sequence first_sequence;
-  std::string name;
-};
-
-std::optional<domain::Sequence> ParseSegmentName(std::string_view name) {
-  if (name.size() != kSegmentPrefix.size() + kSegmentNumberDigits +
-                         kSegmentSuffix.size() ||
-      !name.starts_with(kSegmentPrefix) || !name.ends_with(kSegmentSuffix)) {
-    return std::nullopt;
-  }
-  std::string_view digits = name.substr(kSegmentPrefix.size(),
-                                        kSegmentNumberDigits);
-  domain::Sequence number = 0;
-  auto [end, error] =
-      std::from_chars(digits.data(), digits.data() + digits.size(), number);
-  if (error != std::errc() || end != digits.data() + digits.size()) {
-    return std::nullopt;
-  }
-  return number;
-}
-
-Result<std::vector<Segment>> ListSegments(FileSystem& file_system,
-                                          const std::string& directory) {
-  Result<std::vector<std::string>> names = file_system.List(directory);
-  if (!names.ok()) return names.status();
-  std::vector<Segment> segments;
-  for (const std::string& name : *names) {
-    if (auto first = ParseSegmentName(name)) {
-      segments.push_back(Segment{*first, name});
-    }
-  }
-  std::sort(segments.begin(), segments.end(),
-            [](const Segment& a, const Segment& b) {
-              return a.first_sequence < b.first_sequence;
-            });
-  return segments;
-}
 
 std::string Where(const std::string& path, std::uint64_t offset,
                   domain::Sequence sequence) {
@@ -71,14 +29,14 @@ struct ReplayEnd {
 Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
                          TailPolicy policy, Logger& logger,
                          const EventVisitor& on_event) {
-  Result<std::vector<Segment>> segments =
+  Result<std::vector<SegmentFile>> segments =
       ListSegments(file_system, directory);
   if (!segments.ok()) return segments.status();
 
   ReplayEnd end;
   domain::Sequence expected = 1;
   for (std::size_t i = 0; i < segments->size(); ++i) {
-    const Segment& segment = (*segments)[i];
+    const SegmentFile& segment = (*segments)[i];
     const bool last_segment = i + 1 == segments->size();
     std::string path = JoinPath(directory, segment.name);
     if (segment.first_sequence != expected) {
@@ -151,16 +109,6 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
 
 }  // namespace
 
-std::string SegmentName(domain::Sequence first_sequence) {
-  char digits[kSegmentNumberDigits + 1];
-  std::snprintf(digits, sizeof digits, "%020llu",
-                static_cast<unsigned long long>(first_sequence));
-  std::string name(kSegmentPrefix);
-  name += digits;
-  name += kSegmentSuffix;
-  return name;
-}
-
 Result<domain::Sequence> ReadLog(FileSystem& file_system,
                                  const std::string& directory,
                                  TailPolicy policy, Logger& logger,
@@ -192,7 +140,63 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(FileSystem& file_system,
   std::unique_ptr<EventLog> log(new EventLog(
       file_system, std::move(directory), options, logger, end->last_sequence));
   TASKSTORE_RETURN_IF_ERROR(log->OpenTail(end->newest_segment));
+  if (options.sync == SyncMode::kInterval) {
+    log->syncer_ = std::thread([raw = log.get()] { raw->SyncPeriodically(); });
+  }
+  if (options.sync == SyncMode::kNone) {
+    logger.Warning("the event log is not synced until shutdown (sync mode "
+                   "none): a crash loses acknowledged writes");
+  }
   return log;
+}
+
+EventLog::~EventLog() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  closing_changed_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
+
+  std::lock_guard lock(mutex_);
+  if (Status synced = SyncLocked(); !synced.ok()) {
+    logger_.Error("closing the event log: " + synced.ToString());
+  }
+}
+
+domain::Sequence EventLog::last_sequence() const {
+  std::lock_guard lock(mutex_);
+  return last_sequence_;
+}
+
+Status EventLog::health() const {
+  std::lock_guard lock(mutex_);
+  return broken_;
+}
+
+Status EventLog::SyncLocked() {
+  if (!broken_.ok()) return broken_;
+  if (!unsynced_ || segment_ == nullptr) return Status::Ok();
+  Status synced = segment_->Sync();
+  if (!synced.ok()) {
+    broken_ = UnavailableError("the event log is read-only after a failed "
+                               "sync (" + synced.ToString() +
+                               "); restart taskstore to recover");
+    logger_.Error(broken_.message());
+    return broken_;
+  }
+  unsynced_ = false;
+  return Status::Ok();
+}
+
+void EventLog::SyncPeriodically() {
+  std::unique_lock lock(mutex_);
+  while (!closing_) {
+    closing_changed_.wait_for(lock, options_.sync_interval,
+                              [this] { return closing_; });
+    // A failure is logged and kept in broken_ by SyncLocked.
+    (void)SyncLocked();
+  }
 }
 
 Status EventLog::OpenTail(const std::string& newest_segment) {
@@ -238,6 +242,7 @@ Status EventLog::StartSegment(domain::Sequence first_sequence) {
 }
 
 Status EventLog::Append(std::span<const domain::Event> events) {
+  std::lock_guard lock(mutex_);
   if (!broken_.ok()) return broken_;
   if (events.empty()) return Status::Ok();
 
@@ -255,6 +260,9 @@ Status EventLog::Append(std::span<const domain::Event> events) {
 
   if (segment_->Size() > kFileHeaderSize &&
       segment_->Size() + batch.size() > options_.segment_bytes) {
+    // The old segment is made durable first: a crash must never keep a
+    // later segment while losing the end of an earlier one.
+    TASKSTORE_RETURN_IF_ERROR(SyncLocked());
     TASKSTORE_RETURN_IF_ERROR(StartSegment(events.front().sequence));
   }
 
@@ -275,13 +283,9 @@ Status EventLog::Append(std::span<const domain::Event> events) {
     return written;
   }
 
-  Status synced = segment_->Sync();
-  if (!synced.ok()) {
-    broken_ = UnavailableError("the event log is read-only after a failed "
-                               "sync (" + synced.ToString() +
-                               "); restart taskstore to recover");
-    logger_.Error(broken_.message());
-    return broken_;
+  unsynced_ = true;
+  if (options_.sync == SyncMode::kAlways) {
+    TASKSTORE_RETURN_IF_ERROR(SyncLocked());
   }
   last_sequence_ = events.back().sequence;
   return Status::Ok();

@@ -3,21 +3,37 @@
 #ifndef TASKSTORE_EVENTLOG_EVENT_LOG_H_
 #define TASKSTORE_EVENTLOG_EVENT_LOG_H_
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <thread>
 
 #include "base/logger.h"
 #include "base/result.h"
 #include "domain/event.h"
 #include "domain/journal.h"
 #include "eventlog/file_system.h"
+#include "eventlog/segment_files.h"
 
 namespace taskstore::eventlog {
 
+// When appends become durable.
+enum class SyncMode {
+  kAlways,    // fdatasync before Append returns (the default)
+  kInterval,  // a background fdatasync every sync_interval: a crash may
+              // lose the appends of the last interval
+  kNone,      // only at close; for benchmarks, never for data you keep
+};
+
 struct LogOptions {
+  SyncMode sync = SyncMode::kAlways;
+  std::chrono::milliseconds sync_interval{100};
+
   // A segment is closed and a new one begun once an append would grow it
   // past this size (a single batch may still exceed it).
   std::uint64_t segment_bytes = 64ull << 20;
@@ -56,10 +72,13 @@ class EventLog final : public domain::Journal {
                                                 Logger& logger,
                                                 const EventVisitor& on_event);
 
+  // Syncs what is not yet durable (unless the log is read-only).
+  ~EventLog() override;
+
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
-  // Appends and fdatasyncs. Not thread-safe: callers serialize.
+  // Appends and, under SyncMode::kAlways, fdatasyncs. Thread-safe.
   //
   // A failed write (ENOSPC, a short write) is undone by truncating back,
   // so nothing of it can replay; the log accepts appends again later. A
@@ -68,10 +87,10 @@ class EventLog final : public domain::Journal {
   // that is not. Appends then fail with Unavailable saying why.
   Status Append(std::span<const domain::Event> events) override;
 
-  domain::Sequence last_sequence() const { return last_sequence_; }
+  domain::Sequence last_sequence() const;
 
   // Non-OK once the log has gone read-only.
-  Status health() const { return broken_; }
+  Status health() const;
 
  private:
   EventLog(FileSystem& file_system, std::string directory,
@@ -80,6 +99,12 @@ class EventLog final : public domain::Journal {
 
   // Opens the newest segment, or creates the first.
   Status OpenTail(const std::string& newest_segment);
+
+  // Syncs the open segment if needed. REQUIRES: mutex_ held.
+  Status SyncLocked();
+
+  // The background syncer of SyncMode::kInterval.
+  void SyncPeriodically();
 
   // (Re)opens segment_path_ for appending.
   Status ReopenSegment();
@@ -93,14 +118,16 @@ class EventLog final : public domain::Journal {
   const LogOptions options_;
   Logger& logger_;
 
+  mutable std::mutex mutex_;  // guards everything below
   std::string segment_path_;
   std::unique_ptr<AppendableFile> segment_;
   domain::Sequence last_sequence_;
   Status broken_;
+  bool unsynced_ = false;  // appended bytes await an fdatasync
+  bool closing_ = false;
+  std::condition_variable closing_changed_;
+  std::thread syncer_;  // runs only under SyncMode::kInterval
 };
-
-// "segment-00000000000000000001.tslog" for 1.
-std::string SegmentName(domain::Sequence first_sequence);
 
 }  // namespace taskstore::eventlog
 

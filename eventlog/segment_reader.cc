@@ -121,14 +121,15 @@ ReadStep SegmentReader::Next() {
   return step;
 }
 
-bool SegmentReader::HasValidRecordAfter(std::uint64_t offset) const {
+std::optional<std::uint64_t> SegmentReader::FindValidRecordAfter(
+    std::uint64_t offset) const {
   // Most offsets fail on the length check at once; only plausible lengths
   // cost a CRC, so the scan is cheap for the short tails it usually sees.
   for (std::uint64_t at = offset + 1; at + kRecordHeaderSize < content_.size();
        ++at) {
-    if (RecordAt(at).kind == ReadStep::Kind::kRecord) return true;
+    if (RecordAt(at).kind == ReadStep::Kind::kRecord) return at;
   }
-  return false;
+  return std::nullopt;
 }
 
 }  // namespace taskstore::eventlog

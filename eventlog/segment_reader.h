@@ -4,6 +4,7 @@
 #define TASKSTORE_EVENTLOG_SEGMENT_READER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,7 +39,15 @@ class SegmentReader {
   // True when a valid record (plausible length, matching CRC) starts at
   // any offset after `offset`: the test that tells damage in the middle of
   // a segment from a write torn by a crash, which can only be last.
-  bool HasValidRecordAfter(std::uint64_t offset) const;
+  bool HasValidRecordAfter(std::uint64_t offset) const {
+    return FindValidRecordAfter(offset).has_value();
+  }
+
+  // The first offset after `offset` at which a valid record starts.
+  std::optional<std::uint64_t> FindValidRecordAfter(std::uint64_t offset) const;
+
+  // Makes Next() continue at `offset`, where a record starts.
+  void SkipTo(std::uint64_t offset) { next_offset_ = offset; }
 
  private:
   // The record at `offset`, or kDamaged; never kEnd.

@@ -130,6 +130,29 @@ TEST_F(EventLogTest, ReaderBesideAWriterLeavesATornTailAlone) {
   EXPECT_EQ(Read(Segment(1)), torn);
 }
 
+TEST_F(EventLogTest, UnsyncedModeLosesAppendsOnACrash) {
+  LogOptions unsynced;
+  unsynced.sync = SyncMode::kNone;
+  ASSERT_TRUE(Open(unsynced).ok());
+  ASSERT_TRUE(Append("not yet durable").ok());
+  fs_.CrashAndLoseUnsynced();
+  std::unique_ptr<EventLog> crashed = std::move(log_);  // no close yet
+  ASSERT_TRUE(Open().ok());
+  EXPECT_TRUE(replayed_.empty());
+}
+
+TEST_F(EventLogTest, ClosingSyncsWhatIsPending) {
+  LogOptions unsynced;
+  unsynced.sync = SyncMode::kNone;
+  ASSERT_TRUE(Open(unsynced).ok());
+  ASSERT_TRUE(Append("made durable at close").ok());
+  log_.reset();
+  fs_.CrashAndLoseUnsynced();
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(),
+            (std::vector<std::string>{"made durable at close"}));
+}
+
 // ---- Damage that must stop the start ----
 
 TEST_F(EventLogTest, DamageFollowedByValidRecordsRefusesToOpen) {
