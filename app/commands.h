@@ -16,6 +16,7 @@ struct ServeFlags {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   int threads = 4;
+  std::string sync = "always";  // "always", "interval=MS" or "none"
 };
 int RunServe(const ServeFlags& flags);
 
@@ -31,6 +32,18 @@ struct LogFlags {
   std::optional<domain::TaskId> task;
 };
 int RunLog(const LogFlags& flags);
+
+struct VerifyFlags {
+  std::string data_directory = "./data";
+};
+// Exit code 0 when the log is sound (a torn final write is only noted),
+// 1 when any problem was found; every problem is listed.
+int RunVerify(const VerifyFlags& flags);
+
+struct RepairFlags {
+  std::string data_directory = "./data";
+};
+int RunRepair(const RepairFlags& flags);
 
 }  // namespace taskstore::app
 

@@ -8,7 +8,9 @@ namespace {
 
 using taskstore::app::ImportFlags;
 using taskstore::app::LogFlags;
+using taskstore::app::RepairFlags;
 using taskstore::app::ServeFlags;
+using taskstore::app::VerifyFlags;
 
 void AddDataFlag(CLI::App& command, std::string& directory) {
   command.add_option("--data", directory, "data directory")
@@ -36,6 +38,12 @@ int main(int argc, char** argv) {
       ->add_option("--threads", serve.threads, "threads serving requests")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
+  serve_command
+      ->add_option("--sync", serve.sync,
+                   "when writes are made durable: always (before each "
+                   "answer), interval=MS (a crash loses up to MS of "
+                   "acknowledged writes) or none (benchmarks only)")
+      ->capture_default_str();
 
   ImportFlags import;
   CLI::App* import_command = app.add_subcommand(
@@ -55,9 +63,23 @@ int main(int argc, char** argv) {
   AddDataFlag(*log_command, log.data_directory);
   log_command->add_option("--task", log.task, "only the events of this task");
 
+  VerifyFlags verify;
+  CLI::App* verify_command = app.add_subcommand(
+      "verify", "check every record of the log and list all problems");
+  AddDataFlag(*verify_command, verify.data_directory);
+
+  RepairFlags repair;
+  CLI::App* repair_command = app.add_subcommand(
+      "repair",
+      "keep the log's valid prefix and move the rest into a quarantine "
+      "directory (nothing is deleted)");
+  AddDataFlag(*repair_command, repair.data_directory);
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve_command->parsed()) return taskstore::app::RunServe(serve);
   if (import_command->parsed()) return taskstore::app::RunImport(import);
+  if (verify_command->parsed()) return taskstore::app::RunVerify(verify);
+  if (repair_command->parsed()) return taskstore::app::RunRepair(repair);
   return taskstore::app::RunLog(log);
 }

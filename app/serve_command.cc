@@ -3,14 +3,20 @@
 #include "app/commands.h"
 #include "app/open_store.h"
 #include "app/stderr_logger.h"
+#include "app/sync_flag.h"
 #include "http/server.h"
 
 namespace taskstore::app {
 
 int RunServe(const ServeFlags& flags) {
   StderrLogger logger;
+  OpenOptions open_options;
+  if (Status sync = ApplySyncFlag(flags.sync, open_options.log); !sync.ok()) {
+    logger.Error(sync.ToString());
+    return 2;
+  }
   Result<OpenStore> opened = OpenDataDirectory(
-      eventlog::PosixFileSystem(), flags.data_directory, OpenOptions{},
+      eventlog::PosixFileSystem(), flags.data_directory, open_options,
       logger);
   if (!opened.ok()) {
     logger.Error(opened.status().ToString());
