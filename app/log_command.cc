@@ -1,4 +1,7 @@
 #include <cstdio>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
 
 #include "app/commands.h"
 #include "app/open_store.h"
@@ -6,6 +9,17 @@
 #include "http/json_codec.h"
 
 namespace taskstore::app {
+namespace {
+
+// One event as the API's history shows it, on one line. http/ offers only
+// the list form, so the single element is taken back out of it.
+std::string EventLine(const domain::Event& event) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::parse(
+      http::EventListJson(std::span<const domain::Event>(&event, 1)));
+  return list["events"][0].dump();
+}
+
+}  // namespace
 
 int RunLog(const LogFlags& flags) {
   // Reading takes no lock, so an auditor can read beside a running server;
@@ -18,7 +32,7 @@ int RunLog(const LogFlags& flags) {
         if (flags.task && domain::TaskIdOf(event.data) != *flags.task) {
           return Status::Ok();
         }
-        std::string line = http::EventToJson(event);
+        std::string line = EventLine(event);
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stdout);
         return Status::Ok();

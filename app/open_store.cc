@@ -1,6 +1,10 @@
 #include "app/open_store.h"
 
 #include <chrono>
+#include <limits>
+#include <optional>
+
+#include "snapshots/snapshot_store.h"
 
 namespace taskstore::app {
 
@@ -22,18 +26,45 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
 
   auto started = std::chrono::steady_clock::now();
   domain::Projection state;
-  Result<std::unique_ptr<eventlog::EventLog>> log = eventlog::EventLog::Open(
-      file_system, data_directory, options.log, logger,
-      [&state](const domain::Event& event) { return state.Apply(event); });
-  if (!log.ok()) {
-    return log.status().WithContext("cannot open the event log in " +
-                                    data_directory);
+  domain::Sequence newest_allowed = std::numeric_limits<domain::Sequence>::max();
+  while (true) {
+    std::string source = "the log";
+    state = domain::Projection();
+    if (options.use_snapshots) {
+      Result<std::optional<snapshots::LoadedSnapshot>> snapshot =
+          snapshots::LoadNewestSnapshot(file_system, data_directory, logger,
+                                        newest_allowed);
+      if (!snapshot.ok()) return snapshot.status();
+      if (*snapshot) {
+        state = std::move((*snapshot)->state);
+        source = (*snapshot)->name;
+      }
+    }
+    domain::Sequence covered = state.last_sequence();
+    Result<std::unique_ptr<eventlog::EventLog>> log = eventlog::EventLog::Open(
+        file_system, data_directory, options.log, logger,
+        [&state](const domain::Event& event) { return state.Apply(event); },
+        covered);
+    if (!log.ok()) {
+      return log.status().WithContext("cannot open the event log in " +
+                                      data_directory);
+    }
+    if ((*log)->last_sequence() < covered) {
+      // The snapshot is ahead of the log; LoadNewestSnapshot says so when
+      // it skips it on the next round.
+      newest_allowed = (*log)->last_sequence();
+      continue;
+    }
+    opened.log = std::move(log).value();
+    opened.snapshot_sequence = covered;
+    logger.Info("started from " + source + " at sequence " +
+                std::to_string(covered));
+    break;
   }
-  opened.log = std::move(log).value();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
 
-  logger.Info("replayed " + std::to_string(state.last_sequence()) +
+  logger.Info("loaded " + std::to_string(state.last_sequence()) +
               " events from " + data_directory + " in " +
               std::to_string(elapsed.count()) + " ms: " +
               std::to_string(state.visible_count()) + " visible tasks, " +

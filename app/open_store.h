@@ -18,6 +18,7 @@ namespace taskstore::app {
 // Everything a process needs to write to one data directory. Members are
 // declared in the order they must be built and torn down in reverse.
 struct OpenStore {
+  domain::Sequence snapshot_sequence = 0;  // what the snapshot covered
   std::unique_ptr<eventlog::FileLock> lock;
   std::unique_ptr<eventlog::EventLog> log;
   std::unique_ptr<domain::TaskStore> store;
@@ -26,11 +27,15 @@ struct OpenStore {
 struct OpenOptions {
   eventlog::LogOptions log;
   Clock clock = SystemNowMicros;
+  bool use_snapshots = true;  // false replays the whole log
 };
 
-// Creates `data_directory` if missing. Unavailable when another process
-// holds the directory; Corruption (naming segment, offset and sequence)
-// when the log is damaged other than by a torn final write.
+// Creates `data_directory` if missing. Starts from the newest usable
+// snapshot (see snapshots/snapshot_store.h) and replays the log after it;
+// a snapshot the log does not reach is skipped for an older one or for a
+// full replay. Unavailable when another process holds the directory;
+// Corruption (naming segment, offset and sequence) when the log is damaged
+// other than by a torn final write.
 Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
                                     const std::string& data_directory,
                                     const OpenOptions& options,

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "base/result.h"
 #include "domain/text.h"
 
 namespace taskstore::domain {
@@ -13,16 +14,64 @@ std::string Describe(const Event& event) {
          std::to_string(TaskIdOf(event.data)) + ")";
 }
 
+// Checks that `stored` is what replaying its own history would build.
+Status CheckRestored(const StoredTask& stored, TaskId expected_id,
+                     Sequence last_sequence) {
+  std::string task = "task " + std::to_string(expected_id);
+  if (stored.task.id != expected_id) {
+    return CorruptionError(task + " is stored with id " +
+                           std::to_string(stored.task.id));
+  }
+  const auto& history = stored.history;
+  if (history.empty() || history.front().kind != HistoryEntry::Kind::kCreated) {
+    return CorruptionError(task + " has no creation in its history");
+  }
+  Sequence previous = 0;
+  bool deleted = false;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    if (history[i].sequence <= previous || history[i].sequence > last_sequence) {
+      return CorruptionError(task + " has history out of sequence order");
+    }
+    previous = history[i].sequence;
+    if (history[i].kind != HistoryEntry::Kind::kCreated &&
+        history[i].kind != HistoryEntry::Kind::kSoftDeleted) {
+      return CorruptionError(task + " has an event of unknown kind");
+    }
+    if (i > 0 && history[i].kind == HistoryEntry::Kind::kCreated) {
+      return CorruptionError(task + " is created twice");
+    }
+    if (history[i].kind == HistoryEntry::Kind::kSoftDeleted) {
+      if (deleted) return CorruptionError(task + " is deleted twice");
+      deleted = true;
+    }
+  }
+  if (stored.task.deleted != deleted ||
+      stored.task.deleted_at.has_value() != deleted) {
+    return CorruptionError(task + " disagrees with its history on deletion");
+  }
+  // The search key is not recomputed: that would cost as much as a replay.
+  // Snapshots are checksummed, and `taskstore verify` compares them with a
+  // full replay.
+  return Status::Ok();
+}
+
 }  // namespace
 
-Projection::Entry* Projection::MutableEntry(TaskId id) {
-  if (id == 0 || id > entries_.size()) return nullptr;
-  return &entries_[id - 1];
+Result<Projection> Projection::Restore(std::vector<StoredTask> tasks,
+                                       Sequence last_sequence) {
+  Projection restored;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    TASKSTORE_RETURN_IF_ERROR(CheckRestored(tasks[i], i + 1, last_sequence));
+    if (!tasks[i].task.deleted) ++restored.visible_count_;
+  }
+  restored.tasks_ = std::move(tasks);
+  restored.last_sequence_ = last_sequence;
+  return restored;
 }
 
 const Task* Projection::Find(TaskId id) const {
-  if (id == 0 || id > entries_.size()) return nullptr;
-  return &entries_[id - 1].task;
+  if (id == 0 || id > tasks_.size()) return nullptr;
+  return &tasks_[id - 1].task;
 }
 
 Status Projection::Apply(const Event& event) {
@@ -37,26 +86,28 @@ Status Projection::Apply(const Event& event) {
       return CorruptionError(Describe(event) + " expected task id " +
                              std::to_string(next_task_id()));
     }
-    Entry entry;
-    entry.task.id = created->task_id;
-    entry.task.title = created->title;
-    entry.task.description = created->description;
-    entry.task.created_at = created->created_at;
-    entry.folded_title = FoldForSearch(created->title);
-    entry.history.push_back(event);
-    entries_.push_back(std::move(entry));
+    StoredTask stored;
+    stored.task.id = created->task_id;
+    stored.task.title = created->title;
+    stored.task.description = created->description;
+    stored.task.created_at = created->created_at;
+    stored.folded_title = FoldForSearch(created->title);
+    stored.history.push_back(HistoryEntry{event.sequence, event.recorded_at,
+                                          HistoryEntry::Kind::kCreated});
+    tasks_.push_back(std::move(stored));
     ++visible_count_;
   } else if (const auto* deleted = std::get_if<TaskSoftDeleted>(&event.data)) {
-    Entry* entry = MutableEntry(deleted->task_id);
-    if (entry == nullptr) {
+    if (deleted->task_id == 0 || deleted->task_id > tasks_.size()) {
       return CorruptionError(Describe(event) + " names an unknown task");
     }
-    if (entry->task.deleted) {
+    StoredTask& stored = tasks_[deleted->task_id - 1];
+    if (stored.task.deleted) {
       return CorruptionError(Describe(event) + " names a deleted task");
     }
-    entry->task.deleted = true;
-    entry->task.deleted_at = event.recorded_at;
-    entry->history.push_back(event);
+    stored.task.deleted = true;
+    stored.task.deleted_at = event.recorded_at;
+    stored.history.push_back(HistoryEntry{event.sequence, event.recorded_at,
+                                          HistoryEntry::Kind::kSoftDeleted});
     --visible_count_;
   }
 
@@ -69,17 +120,27 @@ std::vector<Task> Projection::Search(std::string_view term) const {
   // thousands of tasks, to be replaced by an index for millions.
   std::string folded_term = FoldForSearch(term);
   std::vector<Task> found;
-  for (const Entry& entry : entries_) {
-    if (entry.task.deleted) continue;
-    if (entry.folded_title.find(folded_term) == std::string::npos) continue;
-    found.push_back(entry.task);
+  for (const StoredTask& stored : tasks_) {
+    if (stored.task.deleted) continue;
+    if (stored.folded_title.find(folded_term) == std::string::npos) continue;
+    found.push_back(stored.task);
   }
   return found;
 }
 
 std::vector<Event> Projection::HistoryOf(TaskId id) const {
-  if (id == 0 || id > entries_.size()) return {};
-  return entries_[id - 1].history;
+  if (id == 0 || id > tasks_.size()) return {};
+  const StoredTask& stored = tasks_[id - 1];
+  std::vector<Event> events;
+  for (const HistoryEntry& entry : stored.history) {
+    Event event{entry.sequence, entry.recorded_at, TaskSoftDeleted{id}};
+    if (entry.kind == HistoryEntry::Kind::kCreated) {
+      event.data = TaskCreated{id, stored.task.title, stored.task.description,
+                               stored.task.created_at};
+    }
+    events.push_back(std::move(event));
+  }
+  return events;
 }
 
 }  // namespace taskstore::domain

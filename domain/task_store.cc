@@ -112,6 +112,7 @@ Result<std::vector<Task>> TaskStore::Submit(PendingWrite& write) {
   batch.swap(queue_);
   lock.unlock();
   CommitBatch(batch);
+  if (commit_observer_) commit_observer_(state_.last_sequence());
   lock.lock();
 
   for (PendingWrite* member : batch) member->done = true;
@@ -199,6 +200,10 @@ Result<std::vector<Event>> TaskStore::History(TaskId id) const {
     return NotFoundError("task " + std::to_string(id) + " does not exist");
   }
   return state_.HistoryOf(id);
+}
+
+void TaskStore::SetCommitObserver(std::function<void(Sequence)> observer) {
+  commit_observer_ = std::move(observer);
 }
 
 Projection TaskStore::StateCopy() const {

@@ -8,6 +8,7 @@
 #define TASKSTORE_DOMAIN_TASK_STORE_H_
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <string_view>
@@ -56,8 +57,14 @@ class TaskStore {
   // Every event of the task, deleted or not. NotFound for an unknown task.
   Result<std::vector<Event>> History(TaskId id) const;
 
-  // A copy of the whole state, for comparisons and snapshots.
+  // A copy of the whole state, for comparisons and snapshots. Writers
+  // wait while it is taken; readers do not.
   Projection StateCopy() const;
+
+  // Calls `observer` with the last sequence number after every commit,
+  // from the committing thread, outside the store's locks. Set it before
+  // the store is shared between threads.
+  void SetCommitObserver(std::function<void(Sequence)> observer);
 
  private:
   // One caller's command waiting to be committed (group commit, see the
@@ -78,6 +85,7 @@ class TaskStore {
 
   Journal& journal_;
   const Clock clock_;
+  std::function<void(Sequence)> commit_observer_;
 
   std::mutex queue_mutex_;  // guards queue_, leader_active_ and the flags
   std::condition_variable queue_changed_;

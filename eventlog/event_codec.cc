@@ -4,8 +4,8 @@
 #include <cereal/cereal.hpp>
 #include <cstdint>
 #include <sstream>
-#include <streambuf>
 
+#include "base/view_stream_buffer.h"
 #include "eventlog/record_format.h"
 
 // Serialization of the event bodies. These live beside the codec rather
@@ -79,20 +79,6 @@ CEREAL_CLASS_VERSION(taskstore::domain::TaskSoftDeleted, 1);
 
 namespace taskstore::eventlog {
 namespace {
-
-// A read-only stream buffer over bytes we do not own, so decoding copies
-// nothing.
-class ViewStreamBuffer : public std::streambuf {
- public:
-  explicit ViewStreamBuffer(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());
-    setg(begin, begin, begin + bytes.size());
-  }
-
-  std::size_t remaining() const {
-    return static_cast<std::size_t>(egptr() - gptr());
-  }
-};
 
 EventTag TagOf(const domain::EventData& data) {
   return std::holds_alternative<domain::TaskCreated>(data)

@@ -26,16 +26,54 @@ struct ReplayEnd {
   std::string newest_segment;  // empty when there is none
 };
 
+// Logs how far a long replay has come, at most every few seconds.
+class ReplayProgress {
+ public:
+  explicit ReplayProgress(Logger& logger) : logger_(logger) {}
+
+  void Count() {
+    if (++events_ % kCheckEvery != 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_report_ < kReportEvery) return;
+    last_report_ = now;
+    double seconds =
+        std::chrono::duration<double>(now - start_).count();
+    logger_.Info("replayed " + std::to_string(events_) + " events (" +
+                 std::to_string(static_cast<long>(events_ / seconds)) +
+                 " events/s)");
+  }
+
+ private:
+  static constexpr std::uint64_t kCheckEvery = 1 << 16;
+  static constexpr std::chrono::seconds kReportEvery{2};
+
+  Logger& logger_;
+  std::uint64_t events_ = 0;
+  const std::chrono::steady_clock::time_point start_ =
+      std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_report_ = start_;
+};
+
 Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
                          TailPolicy policy, Logger& logger,
-                         const EventVisitor& on_event) {
+                         const EventVisitor& on_event,
+                         domain::Sequence skip_through) {
   Result<std::vector<SegmentFile>> segments =
       ListSegments(file_system, directory);
   if (!segments.ok()) return segments.status();
 
+  // Start at the segment that holds event skip_through + 1; those before it
+  // are covered by the caller's snapshot.
+  std::size_t first_read = 0;
+  for (std::size_t i = 1; i < segments->size(); ++i) {
+    if ((*segments)[i].first_sequence <= skip_through + 1) first_read = i;
+  }
+
   ReplayEnd end;
-  domain::Sequence expected = 1;
-  for (std::size_t i = 0; i < segments->size(); ++i) {
+  ReplayProgress progress(logger);
+  domain::Sequence expected =
+      first_read == 0 ? 1 : (*segments)[first_read].first_sequence;
+  for (std::size_t i = first_read; i < segments->size(); ++i) {
     const SegmentFile& segment = (*segments)[i];
     const bool last_segment = i + 1 == segments->size();
     std::string path = JoinPath(directory, segment.name);
@@ -88,6 +126,10 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
         break;
       }
 
+      if (expected <= skip_through) {
+        ++expected;  // framing and checksum are sound; the snapshot has it
+        continue;
+      }
       Result<domain::Event> event = DecodeEvent(step.payload);
       if (!event.ok()) {
         return event.status().WithContext(Where(path, step.offset, expected));
@@ -99,6 +141,7 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
       }
       TASKSTORE_RETURN_IF_ERROR(
           on_event(*event).WithContext(Where(path, step.offset, expected)));
+      progress.Count();
       ++expected;
     }
     end.newest_segment = segment.name;
@@ -114,7 +157,7 @@ Result<domain::Sequence> ReadLog(FileSystem& file_system,
                                  TailPolicy policy, Logger& logger,
                                  const EventVisitor& on_event) {
   Result<ReplayEnd> end =
-      Replay(file_system, directory, policy, logger, on_event);
+      Replay(file_system, directory, policy, logger, on_event, 0);
   if (!end.ok()) return end.status();
   return end->last_sequence;
 }
@@ -132,9 +175,10 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(FileSystem& file_system,
                                                  std::string directory,
                                                  const LogOptions& options,
                                                  Logger& logger,
-                                                 const EventVisitor& on_event) {
+                                                 const EventVisitor& on_event,
+                                                 domain::Sequence skip_through) {
   Result<ReplayEnd> end = Replay(file_system, directory, TailPolicy::kCutOff,
-                                 logger, on_event);
+                                 logger, on_event, skip_through);
   if (!end.ok()) return end.status();
 
   std::unique_ptr<EventLog> log(new EventLog(

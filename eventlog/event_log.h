@@ -66,11 +66,17 @@ class EventLog final : public domain::Journal {
   // Replays the log in `directory` (cutting off a torn tail) through
   // `on_event`, then opens it for appending. The caller holds the data
   // directory's lock. `file_system` and `logger` must outlive the log.
-  static Result<std::unique_ptr<EventLog>> Open(FileSystem& file_system,
-                                                std::string directory,
-                                                const LogOptions& options,
-                                                Logger& logger,
-                                                const EventVisitor& on_event);
+  //
+  // Events up to `skip_through` (the last event of a snapshot the caller
+  // restored) are not decoded or passed on: segments that end before it
+  // are not even read, and the records before it in the segment that
+  // holds it are only checked for their framing and checksum. When the
+  // log ends before `skip_through`, last_sequence() says so and the
+  // caller must not trust its snapshot.
+  static Result<std::unique_ptr<EventLog>> Open(
+      FileSystem& file_system, std::string directory,
+      const LogOptions& options, Logger& logger, const EventVisitor& on_event,
+      domain::Sequence skip_through = 0);
 
   // Syncs what is not yet durable (unless the log is read-only).
   ~EventLog() override;

@@ -47,7 +47,6 @@ inline constexpr std::uint32_t kMaxPayload = 1u << 20;
 
 inline constexpr std::string_view kSegmentPrefix = "segment-";
 inline constexpr std::string_view kSegmentSuffix = ".tslog";
-inline constexpr std::size_t kSegmentNumberDigits = 20;
 
 // Event type tags: the first field of every payload. Values are never
 // reused or renumbered.

@@ -1,38 +1,18 @@
 #include "eventlog/segment_files.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cstdio>
 
+#include "eventlog/numbered_file_name.h"
 #include "eventlog/record_format.h"
 
 namespace taskstore::eventlog {
 
 std::string SegmentName(domain::Sequence first_sequence) {
-  char digits[kSegmentNumberDigits + 1];
-  std::snprintf(digits, sizeof digits, "%020llu",
-                static_cast<unsigned long long>(first_sequence));
-  std::string name(kSegmentPrefix);
-  name += digits;
-  name += kSegmentSuffix;
-  return name;
+  return NumberedFileName(kSegmentPrefix, first_sequence, kSegmentSuffix);
 }
 
 std::optional<domain::Sequence> ParseSegmentName(std::string_view name) {
-  if (name.size() != kSegmentPrefix.size() + kSegmentNumberDigits +
-                         kSegmentSuffix.size() ||
-      !name.starts_with(kSegmentPrefix) || !name.ends_with(kSegmentSuffix)) {
-    return std::nullopt;
-  }
-  std::string_view digits =
-      name.substr(kSegmentPrefix.size(), kSegmentNumberDigits);
-  domain::Sequence number = 0;
-  auto [end, error] =
-      std::from_chars(digits.data(), digits.data() + digits.size(), number);
-  if (error != std::errc() || end != digits.data() + digits.size()) {
-    return std::nullopt;
-  }
-  return number;
+  return ParseNumberedFileName(name, kSegmentPrefix, kSegmentSuffix);
 }
 
 Result<std::vector<SegmentFile>> ListSegments(FileSystem& file_system,

@@ -1,7 +1,6 @@
 #include "eventlog/segment_reader.h"
 
-#include <boost/endian/conversion.hpp>
-
+#include "base/little_endian.h"
 #include "eventlog/crc32c.h"
 #include "eventlog/record_format.h"
 
@@ -9,16 +8,11 @@ namespace taskstore::eventlog {
 namespace {
 
 std::uint32_t LoadLittle32(std::string_view bytes, std::size_t offset) {
-  return boost::endian::endian_load<std::uint32_t, 4,
-                                    boost::endian::order::little>(
-      reinterpret_cast<const unsigned char*>(bytes.data() + offset));
+  return LoadLittleEndian<std::uint32_t>(bytes, offset);
 }
 
 void AppendLittle32(std::string& out, std::uint32_t value) {
-  unsigned char bytes[4];
-  boost::endian::endian_store<std::uint32_t, 4, boost::endian::order::little>(
-      bytes, value);
-  out.append(reinterpret_cast<const char*>(bytes), sizeof bytes);
+  AppendLittleEndian(out, value);
 }
 
 ReadStep Damaged(std::uint64_t offset, std::string problem) {

@@ -1,0 +1,66 @@
+// Takes snapshots of a running store: automatically every N events, in a
+// background thread, and on demand.
+#ifndef TASKSTORE_APP_SNAPSHOT_SCHEDULER_H_
+#define TASKSTORE_APP_SNAPSHOT_SCHEDULER_H_
+
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "base/logger.h"
+#include "base/result.h"
+#include "domain/task_store.h"
+#include "eventlog/file_system.h"
+
+namespace taskstore::app {
+
+struct SnapshotPolicy {
+  std::uint64_t every_events = 100'000;  // 0 turns automatic snapshots off
+  int keep = 2;                           // newest snapshots kept
+};
+
+class SnapshotScheduler {
+ public:
+  // `file_system`, `store` and `logger` must outlive the scheduler.
+  // `last_snapshot` is the sequence number the newest snapshot covers.
+  SnapshotScheduler(eventlog::FileSystem& file_system, std::string directory,
+                    domain::TaskStore& store, Logger& logger,
+                    SnapshotPolicy policy, domain::Sequence last_snapshot);
+
+  // Waits for a snapshot in progress.
+  ~SnapshotScheduler();
+
+  SnapshotScheduler(const SnapshotScheduler&) = delete;
+  SnapshotScheduler& operator=(const SnapshotScheduler&) = delete;
+
+  // Tell it that events up to `last_sequence` are committed; cheap. Wakes
+  // the background writer once every_events have passed since the last
+  // snapshot.
+  void OnCommitted(domain::Sequence last_sequence);
+
+  // Takes a snapshot now and returns its file name. Thread-safe.
+  Result<std::string> TakeNow();
+
+ private:
+  void RunInBackground();
+
+  eventlog::FileSystem& file_system_;
+  const std::string directory_;
+  domain::TaskStore& store_;
+  Logger& logger_;
+  const SnapshotPolicy policy_;
+
+  std::mutex writing_;  // one snapshot at a time
+
+  std::mutex mutex_;  // guards the fields below
+  std::condition_variable wake_;
+  domain::Sequence last_snapshot_;
+  bool due_ = false;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace taskstore::app
+
+#endif  // TASKSTORE_APP_SNAPSHOT_SCHEDULER_H_

@@ -1,0 +1,28 @@
+// A projection to snapshot bytes and back (format: snapshot_format.h).
+#ifndef TASKSTORE_SNAPSHOTS_SNAPSHOT_CODEC_H_
+#define TASKSTORE_SNAPSHOTS_SNAPSHOT_CODEC_H_
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "domain/projection.h"
+
+namespace taskstore::snapshots {
+
+// The whole file: header and body.
+std::string EncodeSnapshot(const domain::Projection& state);
+
+// The last sequence number a snapshot's header claims, after checking the
+// header alone. Corruption for a short or damaged header; FailedPrecondition
+// for a format version this build does not read.
+Result<domain::Sequence> ReadSnapshotHeader(std::string_view file);
+
+// The state in a whole snapshot file. Corruption when any check fails:
+// header, body length, body checksum, archive structure or the state's
+// own consistency (see Projection::Restore).
+Result<domain::Projection> DecodeSnapshot(std::string_view file);
+
+}  // namespace taskstore::snapshots
+
+#endif  // TASKSTORE_SNAPSHOTS_SNAPSHOT_CODEC_H_

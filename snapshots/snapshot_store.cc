@@ -1,0 +1,103 @@
+#include "snapshots/snapshot_store.h"
+
+#include <algorithm>
+
+#include "eventlog/numbered_file_name.h"
+#include "snapshots/snapshot_codec.h"
+#include "snapshots/snapshot_format.h"
+
+namespace taskstore::snapshots {
+std::string SnapshotName(domain::Sequence last_sequence) {
+  return eventlog::NumberedFileName(kFilePrefix, last_sequence, kFileSuffix);
+}
+
+Result<std::vector<SnapshotFile>> ListSnapshots(
+    eventlog::FileSystem& file_system, const std::string& directory) {
+  Result<std::vector<std::string>> names = file_system.List(directory);
+  if (!names.ok()) return names.status();
+  std::vector<SnapshotFile> snapshots;
+  for (const std::string& name : *names) {
+    if (auto last =
+            eventlog::ParseNumberedFileName(name, kFilePrefix, kFileSuffix)) {
+      snapshots.push_back(SnapshotFile{*last, name});
+    }
+  }
+  std::sort(snapshots.begin(), snapshots.end(),
+            [](const SnapshotFile& a, const SnapshotFile& b) {
+              return a.last_sequence > b.last_sequence;
+            });
+  return snapshots;
+}
+
+Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
+                                  const std::string& directory,
+                                  const domain::Projection& state, int keep,
+                                  Logger& logger) {
+  std::string name = SnapshotName(state.last_sequence());
+  std::string path = eventlog::JoinPath(directory, name);
+  std::string temporary = path + ".tmp";
+  std::string bytes = EncodeSnapshot(state);
+  {
+    // A temporary file left by an earlier crash is started afresh.
+    Result<std::unique_ptr<eventlog::AppendableFile>> file =
+        file_system.OpenAppendable(temporary);
+    if (!file.ok()) return file.status();
+    if ((*file)->Size() != 0) {
+      TASKSTORE_RETURN_IF_ERROR(file_system.Truncate(temporary, 0));
+    }
+    TASKSTORE_RETURN_IF_ERROR((*file)->Append(bytes));
+    TASKSTORE_RETURN_IF_ERROR((*file)->Sync());
+  }
+  TASKSTORE_RETURN_IF_ERROR(file_system.Rename(temporary, path));
+  TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
+  logger.Info("wrote snapshot " + path + " (" + std::to_string(bytes.size()) +
+              " bytes, " + std::to_string(state.task_count()) + " tasks)");
+
+  Result<std::vector<SnapshotFile>> snapshots =
+      ListSnapshots(file_system, directory);
+  if (!snapshots.ok()) return snapshots.status();
+  for (std::size_t i = static_cast<std::size_t>(std::max(keep, 1));
+       i < snapshots->size(); ++i) {
+    TASKSTORE_RETURN_IF_ERROR(file_system.Remove(
+        eventlog::JoinPath(directory, (*snapshots)[i].name)));
+  }
+  TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
+  return name;
+}
+
+Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
+    eventlog::FileSystem& file_system, const std::string& directory,
+    Logger& logger, domain::Sequence newest_allowed) {
+  Result<std::vector<SnapshotFile>> snapshots =
+      ListSnapshots(file_system, directory);
+  if (!snapshots.ok()) return snapshots.status();
+
+  for (const SnapshotFile& snapshot : *snapshots) {
+    std::string path = eventlog::JoinPath(directory, snapshot.name);
+    if (snapshot.last_sequence > newest_allowed) {
+      logger.Warning("skipping snapshot " + path + ": it covers sequence " +
+                     std::to_string(snapshot.last_sequence) +
+                     " but the log ends at " +
+                     std::to_string(newest_allowed));
+      continue;
+    }
+    Result<std::string> bytes = file_system.ReadFile(path);
+    Result<domain::Projection> state =
+        bytes.ok() ? DecodeSnapshot(*bytes) : Result<domain::Projection>(
+                                                  bytes.status());
+    if (state.ok() && state->last_sequence() != snapshot.last_sequence) {
+      state = CorruptionError("its header says sequence " +
+                              std::to_string(state->last_sequence()));
+    }
+    if (!state.ok()) {
+      logger.Warning("skipping snapshot " + path + ": " +
+                     state.status().ToString());
+      continue;
+    }
+    return std::optional<LoadedSnapshot>(
+        LoadedSnapshot{snapshot.name, std::move(state).value()});
+  }
+  return std::optional<LoadedSnapshot>();
+}
+
+}  // namespace taskstore::snapshots
