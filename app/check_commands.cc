@@ -1,11 +1,14 @@
 // `taskstore verify` and `taskstore repair`.
 #include <cstdio>
+#include <optional>
 
 #include "app/commands.h"
 #include "app/open_store.h"
 #include "app/stderr_logger.h"
 #include "domain/projection.h"
 #include "eventlog/log_check.h"
+#include "snapshots/snapshot_codec.h"
+#include "snapshots/snapshot_store.h"
 
 namespace taskstore::app {
 namespace {
@@ -23,7 +26,60 @@ Result<std::unique_ptr<eventlog::FileLock>> LockDirectory(
   return lock;
 }
 
+// Compares the newest snapshot with `at_snapshot`, the state a full replay
+// had reached at the snapshot's sequence number, and prints the outcome.
+// True when they agree or there is no snapshot.
+bool CompareSnapshot(const std::string& data_directory,
+                     const snapshots::SnapshotFile& newest,
+                     const std::optional<domain::Projection>& at_snapshot) {
+  eventlog::FileSystem& file_system = eventlog::PosixFileSystem();
+  std::string path = eventlog::JoinPath(data_directory, newest.name);
+  Result<std::string> bytes = file_system.ReadFile(path);
+  Result<domain::Projection> snapshot =
+      bytes.ok() ? snapshots::DecodeSnapshot(*bytes)
+                 : Result<domain::Projection>(bytes.status());
+  if (!snapshot.ok()) {
+    std::printf("%s: %s\n", path.c_str(),
+                snapshot.status().ToString().c_str());
+    return false;
+  }
+  if (!at_snapshot) {
+    std::printf("%s: covers sequence %llu, which the log does not reach\n",
+                path.c_str(),
+                static_cast<unsigned long long>(newest.last_sequence));
+    return false;
+  }
+  if (std::optional<std::string> difference =
+          domain::FirstDifference(*at_snapshot, *snapshot)) {
+    std::printf("%s differs from the log: %s\n", path.c_str(),
+                difference->c_str());
+    return false;
+  }
+  std::printf("%s agrees with the log\n", path.c_str());
+  return true;
+}
+
 }  // namespace
+
+int RunSnapshot(const SnapshotFlags& flags) {
+  StderrLogger logger;
+  Result<OpenStore> opened =
+      OpenDataDirectory(eventlog::PosixFileSystem(), flags.data_directory,
+                        OpenOptions{}, logger);
+  if (!opened.ok()) {
+    logger.Error(opened.status().ToString());
+    return 1;
+  }
+  Result<std::string> name = snapshots::WriteSnapshot(
+      eventlog::PosixFileSystem(), flags.data_directory,
+      opened->store->StateCopy(), flags.keep, logger);
+  if (!name.ok()) {
+    logger.Error(name.status().ToString());
+    return 1;
+  }
+  std::printf("wrote %s\n", name->c_str());
+  return 0;
+}
 
 int RunVerify(const VerifyFlags& flags) {
   StderrLogger logger;
@@ -34,10 +90,30 @@ int RunVerify(const VerifyFlags& flags) {
     return 1;
   }
 
+  // The newest snapshot is checked against the state the replay reaches at
+  // its sequence number.
+  Result<std::vector<snapshots::SnapshotFile>> snapshot_files =
+      snapshots::ListSnapshots(eventlog::PosixFileSystem(),
+                               flags.data_directory);
+  if (!snapshot_files.ok()) {
+    logger.Error(snapshot_files.status().ToString());
+    return 1;
+  }
+  std::optional<snapshots::SnapshotFile> newest;
+  if (!snapshot_files->empty()) newest = snapshot_files->front();
+
   domain::Projection state;
+  std::optional<domain::Projection> at_snapshot;
+  if (newest && newest->last_sequence == 0) at_snapshot = state;
   Result<eventlog::LogCheck> check = eventlog::CheckLog(
       eventlog::PosixFileSystem(), flags.data_directory,
-      [&state](const domain::Event& event) { return state.Apply(event); });
+      [&](const domain::Event& event) {
+        TASKSTORE_RETURN_IF_ERROR(state.Apply(event));
+        if (newest && state.last_sequence() == newest->last_sequence) {
+          at_snapshot = state;
+        }
+        return Status::Ok();
+      });
   if (!check.ok()) {
     logger.Error(check.status().ToString());
     return 1;
@@ -46,13 +122,15 @@ int RunVerify(const VerifyFlags& flags) {
   for (const eventlog::LogProblem& problem : check->problems) {
     std::printf("%s\n", problem.ToString().c_str());
   }
+  bool snapshot_agrees =
+      !newest || CompareSnapshot(flags.data_directory, *newest, at_snapshot);
   std::printf("%s: %llu valid events, %zu problems%s\n",
               flags.data_directory.c_str(),
               static_cast<unsigned long long>(check->events),
               check->problems.size(),
               check->healthy() ? "" : "; `taskstore repair` keeps the valid "
                                       "prefix and quarantines the rest");
-  return check->healthy() ? 0 : 1;
+  return check->healthy() && snapshot_agrees ? 0 : 1;
 }
 
 int RunRepair(const RepairFlags& flags) {

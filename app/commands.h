@@ -17,6 +17,8 @@ struct ServeFlags {
   std::uint16_t port = 8080;
   int threads = 4;
   std::string sync = "always";  // "always", "interval=MS" or "none"
+  std::uint64_t snapshot_every = 100'000;  // events; 0: never automatically
+  int snapshot_keep = 2;
 };
 int RunServe(const ServeFlags& flags);
 
@@ -36,9 +38,18 @@ int RunLog(const LogFlags& flags);
 struct VerifyFlags {
   std::string data_directory = "./data";
 };
-// Exit code 0 when the log is sound (a torn final write is only noted),
-// 1 when any problem was found; every problem is listed.
+// Exit code 0 when the log is sound (a torn final write is only noted)
+// and the newest snapshot equals a full replay of the log, 1 otherwise;
+// every problem is listed.
 int RunVerify(const VerifyFlags& flags);
+
+struct SnapshotFlags {
+  std::string data_directory = "./data";
+  int keep = 2;
+};
+// Replays the data directory and writes a snapshot of it (offline: takes
+// the directory's lock).
+int RunSnapshot(const SnapshotFlags& flags);
 
 struct RepairFlags {
   std::string data_directory = "./data";

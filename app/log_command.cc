@@ -1,6 +1,4 @@
 #include <cstdio>
-#include <nlohmann/json.hpp>
-#include <span>
 #include <string>
 
 #include "app/commands.h"
@@ -9,18 +7,6 @@
 #include "http/json_codec.h"
 
 namespace taskstore::app {
-namespace {
-
-// One event as the API's history shows it, on one line. http/ offers only
-// the list form, so the single element is taken back out of it.
-std::string EventLine(const domain::Event& event) {
-  nlohmann::ordered_json list = nlohmann::ordered_json::parse(
-      http::EventListJson(std::span<const domain::Event>(&event, 1)));
-  return list["events"][0].dump();
-}
-
-}  // namespace
-
 int RunLog(const LogFlags& flags) {
   // Reading takes no lock, so an auditor can read beside a running server;
   // a write in flight at the end is left alone, not cut off.
@@ -32,7 +18,7 @@ int RunLog(const LogFlags& flags) {
         if (flags.task && domain::TaskIdOf(event.data) != *flags.task) {
           return Status::Ok();
         }
-        std::string line = EventLine(event);
+        std::string line = http::EventJson(event);
         line += '\n';
         std::fwrite(line.data(), 1, line.size(), stdout);
         return Status::Ok();

@@ -10,6 +10,7 @@ using taskstore::app::ImportFlags;
 using taskstore::app::LogFlags;
 using taskstore::app::RepairFlags;
 using taskstore::app::ServeFlags;
+using taskstore::app::SnapshotFlags;
 using taskstore::app::VerifyFlags;
 
 void AddDataFlag(CLI::App& command, std::string& directory) {
@@ -45,6 +46,16 @@ int main(int argc, char** argv) {
                    "acknowledged writes) or none (benchmarks only)")
       ->capture_default_str();
 
+  serve_command
+      ->add_option("--snapshot-every", serve.snapshot_every,
+                   "write a snapshot after this many events; 0: never")
+      ->capture_default_str();
+  serve_command
+      ->add_option("--snapshot-keep", serve.snapshot_keep,
+                   "how many snapshots to keep")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+
   ImportFlags import;
   CLI::App* import_command = app.add_subcommand(
       "import", "import tasks from a JSON Lines file (all or nothing)");
@@ -68,6 +79,14 @@ int main(int argc, char** argv) {
       "verify", "check every record of the log and list all problems");
   AddDataFlag(*verify_command, verify.data_directory);
 
+  SnapshotFlags snapshot;
+  CLI::App* snapshot_command = app.add_subcommand(
+      "snapshot", "write a snapshot of a data directory no server is using");
+  AddDataFlag(*snapshot_command, snapshot.data_directory);
+  snapshot_command->add_option("--keep", snapshot.keep, "snapshots to keep")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+
   RepairFlags repair;
   CLI::App* repair_command = app.add_subcommand(
       "repair",
@@ -81,5 +100,8 @@ int main(int argc, char** argv) {
   if (import_command->parsed()) return taskstore::app::RunImport(import);
   if (verify_command->parsed()) return taskstore::app::RunVerify(verify);
   if (repair_command->parsed()) return taskstore::app::RunRepair(repair);
+  if (snapshot_command->parsed()) {
+    return taskstore::app::RunSnapshot(snapshot);
+  }
   return taskstore::app::RunLog(log);
 }

@@ -2,6 +2,7 @@
 
 #include "app/commands.h"
 #include "app/open_store.h"
+#include "app/snapshot_scheduler.h"
 #include "app/stderr_logger.h"
 #include "app/sync_flag.h"
 #include "http/server.h"
@@ -23,10 +24,19 @@ int RunServe(const ServeFlags& flags) {
     return 1;
   }
 
+  SnapshotScheduler snapshots(
+      eventlog::PosixFileSystem(), flags.data_directory, *opened->store,
+      logger, SnapshotPolicy{flags.snapshot_every, flags.snapshot_keep},
+      opened->snapshot_sequence);
+  opened->store->SetCommitObserver([&snapshots](domain::Sequence last) {
+    snapshots.OnCommitted(last);
+  });
+
   http::ServerOptions options;
   options.host = flags.host;
   options.port = flags.port;
   options.threads = flags.threads;
+  options.admin.take_snapshot = [&snapshots] { return snapshots.TakeNow(); };
   http::Server server(*opened->store, logger, options);
   Result<std::uint16_t> port = server.Listen();
   if (!port.ok()) {

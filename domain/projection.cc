@@ -1,5 +1,6 @@
 #include "domain/projection.h"
 
+#include <algorithm>
 #include <string>
 
 #include "base/result.h"
@@ -141,6 +142,35 @@ std::vector<Event> Projection::HistoryOf(TaskId id) const {
     events.push_back(std::move(event));
   }
   return events;
+}
+
+std::optional<std::string> FirstDifference(const Projection& a,
+                                           const Projection& b) {
+  std::size_t common = std::min(a.task_count(), b.task_count());
+  for (std::size_t i = 0; i < common; ++i) {
+    const StoredTask& x = a.tasks()[i];
+    const StoredTask& y = b.tasks()[i];
+    if (x == y) continue;
+    std::string task = "task " + std::to_string(i + 1) + ": ";
+    if (x.task.title != y.task.title) return task + "title differs";
+    if (x.task.description != y.task.description) {
+      return task + "description differs";
+    }
+    if (x.task.deleted != y.task.deleted || x.task.deleted_at != y.task.deleted_at) {
+      return task + "deletion differs";
+    }
+    if (x.history != y.history) return task + "history differs";
+    if (x.folded_title != y.folded_title) return task + "search key differs";
+    return task + "differs";
+  }
+  if (a.task_count() != b.task_count()) {
+    return "task " + std::to_string(common + 1) + ": exists in only one";
+  }
+  if (a.last_sequence() != b.last_sequence()) {
+    return "last sequence " + std::to_string(a.last_sequence()) + " vs " +
+           std::to_string(b.last_sequence());
+  }
+  return std::nullopt;
 }
 
 }  // namespace taskstore::domain

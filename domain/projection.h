@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +88,11 @@ class Projection {
   Sequence last_sequence_ = 0;
   std::size_t visible_count_ = 0;
 };
+
+// nullopt when `a` and `b` are equal; otherwise what differs first, naming
+// the task ("task 12: title differs"), for reports.
+std::optional<std::string> FirstDifference(const Projection& a,
+                                           const Projection& b);
 
 }  // namespace taskstore::domain
 

@@ -1,0 +1,191 @@
+#include "http/html_pages.h"
+
+#include <string>
+
+#include "base/time.h"
+
+namespace taskstore::http {
+namespace {
+
+// One small style sheet, inline so that a page is a single response. It
+// keeps to one readable column on a phone and centres it on a desktop.
+constexpr std::string_view kStyle = R"(
+:root { color-scheme: light dark; font-family: system-ui, sans-serif;
+  line-height: 1.45; }
+body { margin: 0; padding: 1rem; }
+main { max-width: 42rem; margin: 0 auto; }
+h1 { margin: 0 0 1rem; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+input, textarea, button { font: inherit; padding: .45rem .6rem;
+  box-sizing: border-box; }
+button { cursor: pointer; }
+.search { display: flex; gap: .5rem; }
+.search input { flex: 1; min-width: 0; }
+.add { display: grid; gap: .35rem; }
+.add label { font-weight: 600; }
+.add button { justify-self: start; margin-top: .35rem; }
+.error { color: #c62828; font-weight: 600; margin: .25rem 0 .5rem; }
+.tasks { list-style: none; margin: 0; padding: 0; }
+.tasks li { display: flex; gap: .75rem; align-items: flex-start;
+  justify-content: space-between; padding: .75rem 0;
+  border-top: 1px solid #8885; }
+.tasks li > div { flex: 1; min-width: 0; }
+.tasks h3 { font-size: 1rem; margin: 0; overflow-wrap: anywhere; }
+.description { margin: .25rem 0 0; white-space: pre-wrap;
+  overflow-wrap: anywhere; }
+.created { margin: .25rem 0 0; font-size: .85rem; opacity: .75; }
+.empty { opacity: .75; }
+)";
+
+void AppendHead(std::string& html, std::string_view title) {
+  html += "<!doctype html>\n<html lang=\"en\">\n<head>\n";
+  html += "<meta charset=\"utf-8\">\n";
+  html +=
+      "<meta name=\"viewport\" content=\"width=device-width, "
+      "initial-scale=1\">\n";
+  html += "<title>";
+  html += HtmlEscape(title);
+  html += "</title>\n<style>";
+  html += kStyle;
+  html += "</style>\n</head>\n<body>\n<main>\n";
+}
+
+void AppendFoot(std::string& html) { html += "</main>\n</body>\n</html>\n"; }
+
+// "2024-05-01 09:30 UTC" for people, the exact time for machines.
+void AppendTime(std::string& html, UnixMicros time) {
+  std::string exact = FormatRfc3339(time);
+  std::string shown = exact;
+  std::size_t t = exact.find('T');
+  if (t != std::string::npos && exact.size() >= t + 6) {
+    shown = exact.substr(0, t) + " " + exact.substr(t + 1, 5) + " UTC";
+  }
+  html += "<time datetime=\"" + exact + "\">" + shown + "</time>";
+}
+
+void AppendSearchForm(std::string& html, std::string_view term) {
+  html +=
+      "<form class=\"search\" method=\"get\" action=\"/tasks\" "
+      "role=\"search\">\n"
+      "<input type=\"search\" name=\"searchterm\" "
+      "aria-label=\"Search titles\" placeholder=\"Search titles\" value=\"";
+  html += HtmlEscape(term);
+  html += "\">\n<button type=\"submit\">Search</button>\n</form>\n";
+}
+
+void AppendAddForm(std::string& html, const TaskListPage& page) {
+  html += "<h2>Add a task</h2>\n";
+  if (!page.form_error.empty()) {
+    html += "<p class=\"error\" role=\"alert\">";
+    html += HtmlEscape(page.form_error);
+    html += "</p>\n";
+  }
+  html +=
+      "<form class=\"add\" method=\"post\" action=\"/tasks\">\n"
+      "<label for=\"title\">Title</label>\n"
+      "<input id=\"title\" name=\"title\" autocomplete=\"off\" value=\"";
+  html += HtmlEscape(page.entered_title);
+  html +=
+      "\">\n<label for=\"description\">Description</label>\n"
+      "<textarea id=\"description\" name=\"description\" rows=\"3\">";
+  html += HtmlEscape(page.entered_description);
+  html +=
+      "</textarea>\n<button type=\"submit\">Add task</button>\n"
+      "</form>\n";
+}
+
+void AppendTask(std::string& html, const domain::Task& task) {
+  std::string id = std::to_string(task.id);
+  html += "<li id=\"task-" + id + "\">\n<div>\n<h3>";
+  html += HtmlEscape(task.title);
+  html += "</h3>\n";
+  if (!task.description.empty()) {
+    html += "<p class=\"description\">";
+    html += HtmlEscape(task.description);
+    html += "</p>\n";
+  }
+  html += "<p class=\"created\">Created ";
+  AppendTime(html, task.created_at);
+  html += "</p>\n</div>\n";
+  html += "<form method=\"post\" action=\"/tasks/" + id + "/delete\">";
+  html += "<button type=\"submit\" aria-label=\"Delete ";
+  html += HtmlEscape(task.title);
+  html += "\">Delete</button></form>\n</li>\n";
+}
+
+void AppendTaskList(std::string& html, const TaskListPage& page) {
+  std::size_t count = page.tasks.size();
+  html += "<h2>";
+  html += std::to_string(count);
+  html += count == 1 ? " task" : " tasks";
+  if (!page.search_term.empty()) {
+    html += " matching \u201c";
+    html += HtmlEscape(page.search_term);
+    html += "\u201d";
+  }
+  html += "</h2>\n";
+  if (count == 0) {
+    html += page.search_term.empty()
+                ? "<p class=\"empty\">Nothing to do yet.</p>\n"
+                : "<p class=\"empty\"><a href=\"/tasks\">Show all "
+                  "tasks</a></p>\n";
+    return;
+  }
+  html += "<ul class=\"tasks\">\n";
+  for (const domain::Task& task : page.tasks) AppendTask(html, task);
+  html += "</ul>\n";
+}
+
+}  // namespace
+
+std::string HtmlEscape(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&#39;";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string RenderTaskListPage(const TaskListPage& page) {
+  std::string html;
+  AppendHead(html, "Tasks");
+  html += "<h1>Tasks</h1>\n";
+  AppendSearchForm(html, page.search_term);
+  AppendAddForm(html, page);
+  AppendTaskList(html, page);
+  AppendFoot(html);
+  return html;
+}
+
+std::string RenderErrorPage(unsigned status, std::string_view reason,
+                            std::string_view message) {
+  std::string heading = std::to_string(status) + " " + std::string(reason);
+  std::string html;
+  AppendHead(html, heading);
+  html += "<h1>" + HtmlEscape(heading) + "</h1>\n<p>";
+  html += HtmlEscape(message);
+  html += "</p>\n<p><a href=\"/tasks\">Back to the tasks</a></p>\n";
+  AppendFoot(html);
+  return html;
+}
+
+}  // namespace taskstore::http

@@ -1,0 +1,44 @@
+// Server-rendered HTML pages for people using a browser: the task list
+// with its search and add forms, and a small error page. Plain HTML forms,
+// no scripts; every string from a user is escaped.
+#ifndef TASKSTORE_HTTP_HTML_PAGES_H_
+#define TASKSTORE_HTTP_HTML_PAGES_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/task.h"
+
+namespace taskstore::http {
+
+// `text` with & < > " ' replaced by character references, safe inside
+// element content and inside quoted attribute values.
+std::string HtmlEscape(std::string_view text);
+
+// What the task list page shows. The views must outlive the rendering.
+struct TaskListPage {
+  std::span<const domain::Task> tasks;  // visible tasks, in display order
+  std::string_view search_term;         // shown in the search box
+
+  // After a failed add: the message, and the values entered so that the
+  // person need not type them again. Empty otherwise.
+  std::string_view form_error;
+  std::string_view entered_title;
+  std::string_view entered_description;
+};
+
+// The full /tasks page: a search form (GET /tasks?searchterm=), an add
+// form (POST /tasks with "title" and "description") and one row per task
+// with its title, description, creation date and a delete button
+// (POST /tasks/{id}/delete).
+std::string RenderTaskListPage(const TaskListPage& page);
+
+// A small page for `status` (e.g. 404, "Not Found") with `message` and a
+// link back to the list.
+std::string RenderErrorPage(unsigned status, std::string_view reason,
+                            std::string_view message);
+
+}  // namespace taskstore::http
+
+#endif  // TASKSTORE_HTTP_HTML_PAGES_H_

@@ -1,0 +1,47 @@
+// The JSON forms of tasks and events that the API sends, and the JSON
+// body it accepts to create a task. Text in, text out, so that callers
+// need no JSON library.
+#ifndef TASKSTORE_HTTP_JSON_CODEC_H_
+#define TASKSTORE_HTTP_JSON_CODEC_H_
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "domain/commands.h"
+#include "domain/event.h"
+#include "domain/task.h"
+
+namespace taskstore::http {
+
+// {"id", "title", "description", "completed", "deleted", "created_at",
+// "deleted_at"}; times are RFC 3339 UTC, "deleted_at" is null while the
+// task is visible.
+std::string TaskJson(const domain::Task& task);
+
+// {"tasks": [task...]} in the given order.
+std::string TaskListJson(std::span<const domain::Task> tasks);
+
+// {"events": [event...]} in the given order, where an event is
+// {"sequence", "type", "recorded_at", "task_id", "data"} and "data" is
+// {"title", "description", "created_at"} for TaskCreated and {} for
+// TaskSoftDeleted.
+std::string EventListJson(std::span<const domain::Event> events);
+
+// One event on its own, as in EventListJson.
+std::string EventJson(const domain::Event& event);
+
+// {"snapshot": name}.
+std::string SnapshotJson(std::string_view name);
+
+// Reads a create request, {"title": string, "description"?: string};
+// other members are ignored. Fails with InvalidArgument, saying what to
+// fix, when the body is not JSON, not an object, lacks a string "title"
+// or has a "description" that is not a string. The title and
+// description are not validated here; the store does that.
+Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body);
+
+}  // namespace taskstore::http
+
+#endif  // TASKSTORE_HTTP_JSON_CODEC_H_

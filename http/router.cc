@@ -1,0 +1,375 @@
+#include "http/router.h"
+
+#include <array>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <charconv>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "http/html_pages.h"
+#include "http/json_codec.h"
+#include "http/problem.h"
+#include "http/target.h"
+
+namespace taskstore::http {
+namespace {
+
+using boost::beast::http::field;
+using boost::beast::http::verb;
+
+constexpr std::string_view kJsonType = "application/json";
+constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
+constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
+
+// The pages use no scripts and only their own inline style; a policy that
+// allows nothing else takes the teeth out of any escaping slip.
+constexpr std::string_view kHtmlPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+
+// What a handler is given.
+struct Call {
+  domain::TaskStore& store;
+  const AdminActions& admin;
+  const Request& request;
+  const Target& target;
+  std::string_view id;  // the path segment matched by "{id}", if any
+};
+
+using Handler = Response (*)(const Call&);
+
+// ---------------------------------------------------------------------
+// Building responses
+
+Response JsonResponse(HttpStatus status, std::string body) {
+  Response response(status, 11);
+  response.set(field::content_type, ToBeast(kJsonType));
+  response.body() = std::move(body);
+  return response;
+}
+
+Response HtmlResponse(HttpStatus status, std::string body) {
+  Response response(status, 11);
+  response.set(field::content_type, ToBeast(kHtmlType));
+  response.set("Content-Security-Policy", ToBeast(kHtmlPolicy));
+  response.body() = std::move(body);
+  return response;
+}
+
+Response HtmlErrorPage(HttpStatus status, std::string_view message) {
+  return HtmlResponse(
+      status, RenderErrorPage(
+                  static_cast<unsigned>(status),
+                  ToStd(boost::beast::http::obsolete_reason(status)), message));
+}
+
+Response SeeOther(std::string_view location) {
+  Response response(HttpStatus::see_other, 11);
+  response.set(field::location, ToBeast(location));
+  return response;
+}
+
+// ---------------------------------------------------------------------
+// Reading requests
+
+// The canonical decimal form only, so that each task has one URL.
+std::optional<domain::TaskId> ParseTaskId(std::string_view text) {
+  if (text.empty() || text.front() < '1' || text.front() > '9') {
+    return std::nullopt;
+  }
+  domain::TaskId id = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::string NoSuchTask(std::string_view id) {
+  return "there is no task \"" + std::string(id) +
+         "\"; task ids are whole numbers such as 1 or 42";
+}
+
+// True when the Content-Type's media type, ignoring parameters such as
+// charset, is `wanted`.
+bool HasMediaType(const Request& request, std::string_view wanted) {
+  std::string_view type = ToStd(request[field::content_type]);
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) {
+    type.remove_suffix(1);
+  }
+  return boost::beast::iequals(ToBeast(type), ToBeast(wanted));
+}
+
+// True when a browser says the request comes from a page of another site
+// than this one. Browsers send Origin with every cross-site form post;
+// "null" (a sandboxed or privacy-stripped origin) counts as foreign.
+bool IsCrossSite(const Request& request) {
+  auto origin_field = request.find(field::origin);
+  if (origin_field == request.end()) return false;
+  std::string_view origin = ToStd(origin_field->value());
+  std::size_t scheme_end = origin.find("://");
+  if (scheme_end == std::string_view::npos) return true;
+  return !boost::beast::iequals(ToBeast(origin.substr(scheme_end + 3)),
+                                request[field::host]);
+}
+
+std::string_view SearchTerm(const Target& target) {
+  if (auto term = FindParam(target.query, "search")) return *term;
+  return FindParam(target.query, "searchterm").value_or("");
+}
+
+// ---------------------------------------------------------------------
+// JSON API
+
+Response GetHealth(const Call&) {
+  return JsonResponse(HttpStatus::ok, R"({"status":"ok"})");
+}
+
+Response ListTasks(const Call& call) {
+  std::vector<domain::Task> tasks = call.store.Search(SearchTerm(call.target));
+  return JsonResponse(HttpStatus::ok, TaskListJson(tasks));
+}
+
+Response CreateTask(const Call& call) {
+  if (!HasMediaType(call.request, kJsonType)) {
+    std::string_view sent = ToStd(call.request[field::content_type]);
+    return ProblemResponse(
+        HttpStatus::unsupported_media_type,
+        "send the task as Content-Type: application/json" +
+            (sent.empty() ? std::string(" (none was given)")
+                          : " (not \"" + std::string(sent) + "\")"));
+  }
+  Result<domain::CreateTask> command = ParseCreateTaskJson(call.request.body());
+  if (!command.ok()) return ProblemResponse(command.status());
+
+  Result<domain::Task> task = call.store.Create(*command);
+  if (!task.ok()) return ProblemResponse(task.status());
+
+  Response response = JsonResponse(HttpStatus::created, TaskJson(*task));
+  response.set(field::location,
+               ToBeast("/api/tasks/" + std::to_string(task->id)));
+  return response;
+}
+
+Response GetTask(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<domain::Task> task = call.store.Get(*id);
+  if (!task.ok()) return ProblemResponse(task.status());
+  return JsonResponse(HttpStatus::ok, TaskJson(*task));
+}
+
+Response DeleteTask(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Status deleted = call.store.SoftDelete({*id});
+  if (!deleted.ok()) return ProblemResponse(deleted);
+  return Response(HttpStatus::no_content, 11);
+}
+
+Response GetHistory(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<std::vector<domain::Event>> events = call.store.History(*id);
+  if (!events.ok()) return ProblemResponse(events.status());
+  return JsonResponse(HttpStatus::ok, EventListJson(*events));
+}
+
+Response TakeSnapshot(const Call& call) {
+  if (!call.admin.take_snapshot) {
+    return ProblemResponse(HttpStatus::not_implemented,
+                           "this server takes no snapshots");
+  }
+  Result<std::string> name = call.admin.take_snapshot();
+  if (!name.ok()) return ProblemResponse(name.status());
+  return JsonResponse(HttpStatus::ok, SnapshotJson(*name));
+}
+
+// ---------------------------------------------------------------------
+// HTML pages
+
+Response RedirectToList(const Call&) { return SeeOther("/tasks"); }
+
+Response ShowList(const Call& call) {
+  std::string_view term = SearchTerm(call.target);
+  std::vector<domain::Task> tasks = call.store.Search(term);
+  TaskListPage page;
+  page.tasks = tasks;
+  page.search_term = term;
+  return HtmlResponse(HttpStatus::ok, RenderTaskListPage(page));
+}
+
+Response RefuseCrossSite() {
+  return HtmlErrorPage(HttpStatus::forbidden,
+                       "This form was sent from another web site.");
+}
+
+Response AddFromForm(const Call& call) {
+  if (IsCrossSite(call.request)) return RefuseCrossSite();
+  if (!HasMediaType(call.request, kFormType)) {
+    return HtmlErrorPage(
+        HttpStatus::unsupported_media_type,
+        "The form must be sent as " + std::string(kFormType) + ".");
+  }
+
+  domain::CreateTask command;
+  Status failure;
+  Result<std::vector<Param>> form = ParseUrlEncoded(call.request.body());
+  if (form.ok()) {
+    command.title = FindParam(*form, "title").value_or("");
+    command.description = FindParam(*form, "description").value_or("");
+    Result<domain::Task> task = call.store.Create(command);
+    if (task.ok()) return SeeOther("/tasks");
+    failure = task.status();
+  } else {
+    failure = form.status().WithContext("form");
+  }
+
+  // Show the list again with the message beside the form and the values
+  // as they were typed. Invalid UTF-8 cannot reach this point: both a
+  // bad form and a bad field are rejected before anything is echoed.
+  std::vector<domain::Task> tasks = call.store.Search("");
+  TaskListPage page;
+  page.tasks = tasks;
+  page.form_error = failure.message();
+  page.entered_title = command.title;
+  page.entered_description = command.description;
+  return HtmlResponse(HttpStatusOf(failure.code()), RenderTaskListPage(page));
+}
+
+Response DeleteFromForm(const Call& call) {
+  if (IsCrossSite(call.request)) return RefuseCrossSite();
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  Status deleted = call.store.SoftDelete({*id});
+  if (!deleted.ok()) {
+    return HtmlErrorPage(HttpStatusOf(deleted.code()), deleted.message());
+  }
+  return SeeOther("/tasks");
+}
+
+// ---------------------------------------------------------------------
+// The route table
+
+struct Endpoint {
+  // Path segments joined by "/"; "{id}" matches any one segment.
+  std::string_view pattern;
+  Handler get;  // also answers HEAD
+  Handler post;
+  Handler del;
+};
+
+constexpr std::array kEndpoints = {
+    Endpoint{"", RedirectToList, nullptr, nullptr},
+    Endpoint{"healthz", GetHealth, nullptr, nullptr},
+    Endpoint{"api/tasks", ListTasks, CreateTask, nullptr},
+    Endpoint{"api/tasks/{id}", GetTask, nullptr, DeleteTask},
+    Endpoint{"api/tasks/{id}/history", GetHistory, nullptr, nullptr},
+    Endpoint{"api/admin/snapshot", nullptr, TakeSnapshot, nullptr},
+    Endpoint{"tasks", ShowList, AddFromForm, nullptr},
+    Endpoint{"tasks/{id}/delete", nullptr, DeleteFromForm, nullptr},
+};
+
+// True when `segments` fit `pattern`; sets `*id` to the "{id}" segment.
+bool Matches(std::string_view pattern, const std::vector<std::string>& segments,
+             std::string_view* id) {
+  std::size_t index = 0;
+  while (!pattern.empty()) {
+    std::size_t slash = pattern.find('/');
+    std::string_view part = pattern.substr(0, slash);
+    pattern = slash == std::string_view::npos ? std::string_view()
+                                              : pattern.substr(slash + 1);
+    if (index == segments.size()) return false;
+    if (part == "{id}") {
+      *id = segments[index];
+    } else if (part != segments[index]) {
+      return false;
+    }
+    ++index;
+  }
+  return index == segments.size();
+}
+
+Handler HandlerFor(const Endpoint& endpoint, verb method) {
+  switch (method) {
+    case verb::get:
+    case verb::head:
+      return endpoint.get;
+    case verb::post:
+      return endpoint.post;
+    case verb::delete_:
+      return endpoint.del;
+    default:
+      return nullptr;
+  }
+}
+
+std::string AllowedMethods(const Endpoint& endpoint) {
+  std::string allowed;
+  auto add = [&](std::string_view method) {
+    if (!allowed.empty()) allowed += ", ";
+    allowed += method;
+  };
+  if (endpoint.get) {
+    add("GET");
+    add("HEAD");
+  }
+  if (endpoint.post) add("POST");
+  if (endpoint.del) add("DELETE");
+  return allowed;
+}
+
+Response Dispatch(domain::TaskStore& store, const Request& request,
+                  const AdminActions& admin) {
+  Result<Target> target = ParseTarget(ToStd(request.target()));
+  if (!target.ok()) {
+    return ProblemResponse(HttpStatus::bad_request,
+                           "bad request target: " + target.status().message());
+  }
+
+  for (const Endpoint& endpoint : kEndpoints) {
+    std::string_view id;
+    if (!Matches(endpoint.pattern, target->segments, &id)) continue;
+    Handler handler = HandlerFor(endpoint, request.method());
+    if (handler == nullptr) {
+      std::string allowed = AllowedMethods(endpoint);
+      Response response = ProblemResponse(
+          HttpStatus::method_not_allowed,
+          std::string(ToStd(request.method_string())) + " is not allowed on " +
+              target->path + "; use " + allowed);
+      response.set(field::allow, ToBeast(allowed));
+      return response;
+    }
+    return handler(Call{store, admin, request, *target, id});
+  }
+  return ProblemResponse(HttpStatus::not_found,
+                         "nothing is at " + target->path);
+}
+
+}  // namespace
+
+Response Route(domain::TaskStore& store, const Request& request,
+               const AdminActions& admin) {
+  Response response = Dispatch(store, request, admin);
+
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.set(field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  // A 204 must carry no Content-Length (RFC 9110 section 8.6), which
+  // prepare_payload would add.
+  if (response.result() != HttpStatus::no_content) response.prepare_payload();
+  // HEAD gets GET's headers, Content-Length included, and no body.
+  if (request.method() == verb::head) response.body().clear();
+  return response;
+}
+
+}  // namespace taskstore::http

@@ -1,0 +1,76 @@
+// Maps an HTTP request to its response: the JSON API under /api, the
+// HTML pages under /tasks and the health check. A pure function of the
+// store and the request, with no sockets, so tests drive it directly.
+//
+// Routes (HEAD is answered wherever GET is, with the same headers and no
+// body):
+//   GET    /                         303 to /tasks
+//   GET    /healthz                  200 {"status":"ok"}
+//   GET    /api/tasks?search=TERM    200 {"tasks":[...]} (visible tasks)
+//   POST   /api/tasks                201 task, Location: /api/tasks/{id}
+//   GET    /api/tasks/{id}           200 task; 404 unknown; 410 deleted
+//   DELETE /api/tasks/{id}           204; 404 unknown; 410 deleted
+//   GET    /api/tasks/{id}/history   200 {"events":[...]}; 404 unknown
+//   GET    /tasks?searchterm=TERM    200 HTML list
+//   POST   /tasks                    303 to /tasks; 400 page with the error
+//   POST   /tasks/{id}/delete        303 to /tasks; 404/410 HTML page
+//   POST   /api/admin/snapshot       200 {"snapshot": file name}; 501 when
+//                                    the process takes no snapshots
+//
+// The search term is the query parameter "search" or else "searchterm",
+// on the API and the page alike; none means every visible task.
+//
+// {id} is the task id as a canonical decimal number: "1", "42", never
+// "01", "+1" or "0". Any other segment names no task, so it is 404 Not
+// Found, like an id that was never used; it is not 400, because it is a
+// path that does not exist rather than a malformed request.
+//
+// Errors: JSON routes answer with RFC 9457 problems (see problem.h), HTML
+// routes with an HTML page; an unknown path is a 404 problem, a known
+// path with another method a 405 problem whose Allow header lists the
+// methods that path has. POST /api/tasks needs Content-Type
+// application/json (415 otherwise) and a body described in json_codec.h
+// (400 otherwise); POST /tasks needs an urlencoded form (415 otherwise).
+// Store errors map through the table in problem.h.
+//
+// Form posts whose Origin header names another site than the Host header
+// are refused with 403, so that other web pages cannot add or delete tasks
+// through a visitor's browser. Requests without Origin (curl, older
+// browsers) pass. The JSON routes need no such check: their content type
+// and DELETE make browsers ask first (CORS preflight), which gets 405.
+//
+// TODO(host-check): the Host header is not checked, so a page that
+// rebinds its DNS name to 127.0.0.1 could read the API from a browser.
+// Checking Host against the names the server answers to needs the
+// server's options, which Route does not have.
+//
+// Every response carries `Cache-Control: no-store`, the request's HTTP
+// version and keep-alive choice, and (but for a 204) its Content-Length;
+// callers send it as it is.
+#ifndef TASKSTORE_HTTP_ROUTER_H_
+#define TASKSTORE_HTTP_ROUTER_H_
+
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "domain/task_store.h"
+#include "http/message.h"
+
+namespace taskstore::http {
+
+// What the admin routes ask of the process beyond the store. An empty
+// function makes its route answer 501 Not Implemented.
+struct AdminActions {
+  // Writes a snapshot now; returns its file name.
+  std::function<Result<std::string>()> take_snapshot;
+};
+
+// Thread-safe as far as `store` and `admin` are (TaskStore is). Blocks
+// while the store makes a write durable.
+Response Route(domain::TaskStore& store, const Request& request,
+               const AdminActions& admin = {});
+
+}  // namespace taskstore::http
+
+#endif  // TASKSTORE_HTTP_ROUTER_H_
