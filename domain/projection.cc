@@ -18,37 +18,38 @@ std::string Describe(const Event& event) {
 // Checks that `stored` is what replaying its own history would build.
 Status CheckRestored(const StoredTask& stored, TaskId expected_id,
                      Sequence last_sequence) {
-  std::string task = "task " + std::to_string(expected_id);
+  // Built only on failure: this runs for every task at start-up.
+  auto task = [expected_id] { return "task " + std::to_string(expected_id); };
   if (stored.task.id != expected_id) {
-    return CorruptionError(task + " is stored with id " +
+    return CorruptionError(task() + " is stored with id " +
                            std::to_string(stored.task.id));
   }
   const auto& history = stored.history;
   if (history.empty() || history.front().kind != HistoryEntry::Kind::kCreated) {
-    return CorruptionError(task + " has no creation in its history");
+    return CorruptionError(task() + " has no creation in its history");
   }
   Sequence previous = 0;
   bool deleted = false;
   for (std::size_t i = 0; i < history.size(); ++i) {
     if (history[i].sequence <= previous || history[i].sequence > last_sequence) {
-      return CorruptionError(task + " has history out of sequence order");
+      return CorruptionError(task() + " has history out of sequence order");
     }
     previous = history[i].sequence;
     if (history[i].kind != HistoryEntry::Kind::kCreated &&
         history[i].kind != HistoryEntry::Kind::kSoftDeleted) {
-      return CorruptionError(task + " has an event of unknown kind");
+      return CorruptionError(task() + " has an event of unknown kind");
     }
     if (i > 0 && history[i].kind == HistoryEntry::Kind::kCreated) {
-      return CorruptionError(task + " is created twice");
+      return CorruptionError(task() + " is created twice");
     }
     if (history[i].kind == HistoryEntry::Kind::kSoftDeleted) {
-      if (deleted) return CorruptionError(task + " is deleted twice");
+      if (deleted) return CorruptionError(task() + " is deleted twice");
       deleted = true;
     }
   }
   if (stored.task.deleted != deleted ||
       stored.task.deleted_at.has_value() != deleted) {
-    return CorruptionError(task + " disagrees with its history on deletion");
+    return CorruptionError(task() + " disagrees with its history on deletion");
   }
   // The search key is not recomputed: that would cost as much as a replay.
   // Snapshots are checksummed, and `taskstore verify` compares them with a
