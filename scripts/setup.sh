@@ -12,6 +12,7 @@ packages=(
   libutf8proc-dev       # UTF-8 validation, NFKC case folding for search
   libgtest-dev libgmock-dev librapidcheck-dev  # tests
   libbenchmark-dev      # benchmarks
+  clang libclang-rt-14-dev  # the libFuzzer target
 )
 
 missing=()
