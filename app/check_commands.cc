@@ -34,10 +34,11 @@ bool CompareSnapshot(const std::string& data_directory,
                      const std::optional<domain::Projection>& at_snapshot) {
   eventlog::FileSystem& file_system = eventlog::PosixFileSystem();
   std::string path = eventlog::JoinPath(data_directory, newest.name);
-  Result<std::string> bytes = file_system.ReadFile(path);
+  Result<std::unique_ptr<eventlog::MappedFile>> file =
+      file_system.MapFile(path);
   Result<domain::Projection> snapshot =
-      bytes.ok() ? snapshots::DecodeSnapshot(*bytes)
-                 : Result<domain::Projection>(bytes.status());
+      file.ok() ? snapshots::DecodeSnapshot((*file)->contents())
+                : Result<domain::Projection>(file.status());
   if (!snapshot.ok()) {
     std::printf("%s: %s\n", path.c_str(),
                 snapshot.status().ToString().c_str());

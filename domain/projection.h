@@ -1,54 +1,84 @@
 // The current state of every task, folded from the events in sequence
 // order. Not thread-safe: TaskStore guards it.
+//
+// The state is kept in a few flat arrays (see ProjectionImage) rather than
+// one object per task: a million tasks cost a handful of allocations, a
+// search scans contiguous memory, and a snapshot is the arrays themselves.
 #ifndef TASKSTORE_DOMAIN_PROJECTION_H_
 #define TASKSTORE_DOMAIN_PROJECTION_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "base/status.h"
+#include "base/result.h"
 #include "domain/event.h"
 #include "domain/task.h"
 
 namespace taskstore::domain {
 
-// What the projection keeps of one event in a task's history. The data of
-// a TaskCreated event is the task's own title, description and creation
-// time, so it is not stored twice.
-struct HistoryEntry {
-  enum class Kind : std::uint8_t { kCreated = 1, kSoftDeleted = 2 };
+// One task's fixed-size part; its strings live in ProjectionImage::text.
+// Snapshots store these records byte for byte (snapshots/snapshot_format.h),
+// so the layout has no implicit padding.
+struct TaskRecord {
+  static constexpr UnixMicros kNoTime = std::numeric_limits<UnixMicros>::min();
+  static constexpr std::uint8_t kCompleted = 1;
+  static constexpr std::uint8_t kDeleted = 2;
 
-  Sequence sequence = 0;
-  UnixMicros recorded_at = 0;
-  Kind kind = Kind::kCreated;
+  UnixMicros created_at = 0;
+  UnixMicros deleted_at = kNoTime;
+  std::uint64_t text_offset = 0;   // title, then description, then folded
+  std::uint32_t title_size = 0;    // bytes
+  std::uint32_t description_size = 0;
+  std::uint32_t folded_size = 0;   // FoldForSearch(title), the search key
+  std::uint8_t flags = 0;
+  std::uint8_t reserved[3] = {};   // zero; makes the padding explicit
+  Sequence last_event = 0;         // newest event about this task
 
-  friend bool operator==(const HistoryEntry&, const HistoryEntry&) = default;
+  friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };
 
-// One task with everything the projection derives from its events.
-struct StoredTask {
-  Task task;
-  std::string folded_title;  // FoldForSearch(task.title)
-  std::vector<HistoryEntry> history;
+// What the projection keeps of one event; events[s - 1] is event s. The
+// data of a TaskCreated event is its task's own title, description and
+// creation time, so it is not stored twice.
+struct EventRecord {
+  enum class Kind : std::uint8_t { kCreated = 1, kSoftDeleted = 2 };
 
-  friend bool operator==(const StoredTask&, const StoredTask&) = default;
+  UnixMicros recorded_at = 0;
+  TaskId task_id = 0;
+  Sequence previous = 0;  // the task's event before this one; 0 for none
+  Kind kind = Kind::kCreated;
+  std::uint8_t reserved[7] = {};  // zero; makes the padding explicit
+
+  friend bool operator==(const EventRecord&, const EventRecord&) = default;
+};
+
+// The whole state as plain arrays, for snapshots.
+struct ProjectionImage {
+  std::vector<TaskRecord> tasks;    // tasks[id - 1]
+  std::vector<EventRecord> events;  // events[sequence - 1]
+  std::string text;                 // every task's strings, back to back
+
+  friend bool operator==(const ProjectionImage&,
+                         const ProjectionImage&) = default;
 };
 
 class Projection {
  public:
   Projection() = default;
 
-  // A projection restored from a snapshot of `tasks` (ids 1, 2, 3... in
-  // order) taken after event `last_sequence`. Corruption when the tasks
-  // are not a state some log could produce (ids out of order, a history
-  // that does not begin with the creation, sequence numbers past
-  // `last_sequence`). The folded titles are trusted as stored.
-  static Result<Projection> Restore(std::vector<StoredTask> tasks,
-                                    Sequence last_sequence);
+  // A projection restored from a snapshot's image. Corruption when the
+  // image is not a state some log could produce (strings outside the
+  // text, histories that do not begin with the creation or are not
+  // linked in sequence order, flags that disagree with the history).
+  // The search keys are trusted as stored: recomputing them would cost
+  // as much as a replay; snapshots are checksummed and `taskstore verify`
+  // compares them with a full replay.
+  static Result<Projection> Restore(ProjectionImage image);
 
   // Folds one event into the state. Events read back from storage are
   // checked, not trusted: a sequence number other than
@@ -58,14 +88,18 @@ class Projection {
   Status Apply(const Event& event);
 
   // 0 before the first event.
-  Sequence last_sequence() const { return last_sequence_; }
+  Sequence last_sequence() const { return image_.events.size(); }
 
   // The id the next created task gets.
-  TaskId next_task_id() const { return tasks_.size() + 1; }
+  TaskId next_task_id() const { return image_.tasks.size() + 1; }
 
-  // The task with `id`, deleted or not; nullptr when there is none.
-  // The pointer is valid until the next Apply.
-  const Task* Find(TaskId id) const;
+  bool Exists(TaskId id) const { return id != 0 && id <= image_.tasks.size(); }
+
+  // REQUIRES: Exists(id).
+  bool IsDeleted(TaskId id) const;
+
+  // The task with `id`, deleted or not; nullopt when there is none.
+  std::optional<Task> Find(TaskId id) const;
 
   // Visible (not deleted) tasks whose folded title contains the folded
   // `term` (see FoldForSearch), in creation order. An empty term matches
@@ -75,17 +109,20 @@ class Projection {
   // Every event about task `id`, oldest first; empty when there is none.
   std::vector<Event> HistoryOf(TaskId id) const;
 
-  // Every task, ids 1, 2, 3..., for snapshots and comparisons.
-  const std::vector<StoredTask>& tasks() const { return tasks_; }
+  const ProjectionImage& image() const { return image_; }
 
   std::size_t visible_count() const { return visible_count_; }
-  std::size_t task_count() const { return tasks_.size(); }
+  std::size_t task_count() const { return image_.tasks.size(); }
 
   friend bool operator==(const Projection&, const Projection&) = default;
 
  private:
-  std::vector<StoredTask> tasks_;  // tasks_[id - 1]
-  Sequence last_sequence_ = 0;
+  std::string_view Title(const TaskRecord& record) const;
+  std::string_view Description(const TaskRecord& record) const;
+  std::string_view FoldedTitle(const TaskRecord& record) const;
+  Task Materialize(TaskId id) const;
+
+  ProjectionImage image_;
   std::size_t visible_count_ = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "domain/task_store.h"
 
 #include <string>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
@@ -43,12 +44,12 @@ class TaskStore::BatchDecider {
   Status Decide(const SoftDeleteTask& command, std::vector<Event>& events) {
     bool created_in_batch =
         command.id >= state_.next_task_id() && command.id < next_id_;
-    const Task* task = state_.Find(command.id);
-    if (task == nullptr && !created_in_batch) {
+    bool exists = state_.Exists(command.id);
+    if (!exists && !created_in_batch) {
       return NotFoundError("task " + std::to_string(command.id) +
                            " does not exist");
     }
-    if ((task != nullptr && task->deleted) ||
+    if ((exists && state_.IsDeleted(command.id)) ||
         deleted_in_batch_.contains(command.id)) {
       return GoneError("task " + std::to_string(command.id) +
                        " is already deleted");
@@ -179,8 +180,8 @@ void TaskStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
 
 Result<Task> TaskStore::Get(TaskId id) const {
   std::shared_lock lock(state_mutex_);
-  const Task* task = state_.Find(id);
-  if (task == nullptr) {
+  std::optional<Task> task = state_.Find(id);
+  if (!task) {
     return NotFoundError("task " + std::to_string(id) + " does not exist");
   }
   if (task->deleted) {
@@ -196,7 +197,7 @@ std::vector<Task> TaskStore::Search(std::string_view term) const {
 
 Result<std::vector<Event>> TaskStore::History(TaskId id) const {
   std::shared_lock lock(state_mutex_);
-  if (state_.Find(id) == nullptr) {
+  if (!state_.Exists(id)) {
     return NotFoundError("task " + std::to_string(id) + " does not exist");
   }
   return state_.HistoryOf(id);

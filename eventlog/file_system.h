@@ -32,6 +32,13 @@ class AppendableFile {
   virtual std::uint64_t Size() const = 0;
 };
 
+// A whole file's bytes, read-only, for as long as the object lives.
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual std::string_view contents() const = 0;
+};
+
 // Held while a directory is in use; released on destruction.
 class FileLock {
  public:
@@ -48,6 +55,12 @@ class FileSystem {
 
   // The whole content of `path`; NotFound when it does not exist.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
+
+  // The whole content of `path`, mapped rather than copied where the
+  // system allows (mmap): for large files read once, such as snapshots.
+  // The file must not be changed while it is mapped.
+  virtual Result<std::unique_ptr<MappedFile>> MapFile(
+      const std::string& path) = 0;
 
   // Cuts `path` to `size` bytes and makes the new length durable.
   virtual Status Truncate(const std::string& path, std::uint64_t size) = 0;

@@ -90,6 +90,28 @@ Result<std::string> MemoryFileSystem::ReadFile(const std::string& path) {
   return found->second.content;
 }
 
+namespace {
+
+// A copy stands in for a mapping.
+class CopiedFile final : public MappedFile {
+ public:
+  explicit CopiedFile(std::string content) : content_(std::move(content)) {}
+  std::string_view contents() const override { return content_; }
+
+ private:
+  const std::string content_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MappedFile>> MemoryFileSystem::MapFile(
+    const std::string& path) {
+  Result<std::string> content = ReadFile(path);
+  if (!content.ok()) return content.status();
+  return std::unique_ptr<MappedFile>(
+      std::make_unique<CopiedFile>(std::move(content).value()));
+}
+
 Status MemoryFileSystem::Truncate(const std::string& path,
                                   std::uint64_t size) {
   std::lock_guard lock(mutex_);

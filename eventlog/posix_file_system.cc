@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,6 +63,23 @@ class PosixAppendableFile final : public AppendableFile {
   std::uint64_t size_;
 };
 
+class PosixMappedFile final : public MappedFile {
+ public:
+  PosixMappedFile(void* address, std::size_t size)
+      : address_(address), size_(size) {}
+  ~PosixMappedFile() override {
+    if (size_ != 0) ::munmap(address_, size_);
+  }
+
+  std::string_view contents() const override {
+    return std::string_view(static_cast<const char*>(address_), size_);
+  }
+
+ private:
+  void* const address_;
+  const std::size_t size_;
+};
+
 class PosixFileLock final : public FileLock {
  public:
   explicit PosixFileLock(int fd) : fd_(fd) {}
@@ -111,6 +129,29 @@ class Posix final : public FileSystem {
     }
     content.resize(filled);
     return content;
+  }
+
+  Result<std::unique_ptr<MappedFile>> MapFile(
+      const std::string& path) override {
+    int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (raw_fd < 0) {
+      if (errno == ENOENT) return NotFoundError(path + " does not exist");
+      return ErrnoError("open " + path, errno);
+    }
+    FileDescriptor fd(raw_fd);
+    struct stat info;
+    if (::fstat(fd.get(), &info) != 0) return ErrnoError("stat " + path, errno);
+    auto size = static_cast<std::size_t>(info.st_size);
+    void* address = nullptr;
+    if (size != 0) {
+      // Read ahead: the caller reads the whole file once, front to back.
+      address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+                       fd.get(), 0);
+      if (address == MAP_FAILED) return ErrnoError("mmap " + path, errno);
+      ::madvise(address, size, MADV_SEQUENTIAL);
+    }
+    return std::unique_ptr<MappedFile>(
+        std::make_unique<PosixMappedFile>(address, size));
   }
 
   Status Truncate(const std::string& path, std::uint64_t size) override {

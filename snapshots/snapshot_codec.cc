@@ -2,6 +2,8 @@
 
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
+#include <bit>
+#include <cstddef>
 #include <sstream>
 
 #include "base/little_endian.h"
@@ -12,128 +14,87 @@
 namespace taskstore::snapshots {
 namespace {
 
-using domain::HistoryEntry;
-using domain::StoredTask;
+using domain::EventRecord;
+using domain::ProjectionImage;
+using domain::TaskRecord;
 using eventlog::Crc32c;
 using eventlog::MaskCrc;
 using eventlog::UnmaskCrc;
 
-// The body's columns, in archive order.
-struct Columns {
-  std::vector<std::int64_t> created_at;
-  std::vector<std::int64_t> deleted_at;
-  std::vector<std::uint8_t> flags;
-  std::vector<std::uint32_t> title_length;
-  std::vector<std::uint32_t> description_length;
-  std::vector<std::uint32_t> folded_length;
-  std::vector<std::uint32_t> history_length;
-  std::string text;  // titles, descriptions, folded titles back to back
-  std::vector<std::uint64_t> history_sequence;
-  std::vector<std::int64_t> history_recorded_at;
-  std::vector<std::uint8_t> history_kind;
-};
+// The body copies records byte for byte, which is the documented format
+// only on a little-endian machine and with exactly this layout.
+static_assert(std::endian::native == std::endian::little,
+              "snapshots store records in little-endian byte order");
+static_assert(sizeof(TaskRecord) == kTaskRecordSize &&
+              offsetof(TaskRecord, created_at) == 0 &&
+              offsetof(TaskRecord, deleted_at) == 8 &&
+              offsetof(TaskRecord, text_offset) == 16 &&
+              offsetof(TaskRecord, title_size) == 24 &&
+              offsetof(TaskRecord, description_size) == 28 &&
+              offsetof(TaskRecord, folded_size) == 32 &&
+              offsetof(TaskRecord, flags) == 36 &&
+              offsetof(TaskRecord, last_event) == 40);
+static_assert(sizeof(EventRecord) == kEventRecordSize &&
+              offsetof(EventRecord, recorded_at) == 0 &&
+              offsetof(EventRecord, task_id) == 8 &&
+              offsetof(EventRecord, previous) == 16 &&
+              offsetof(EventRecord, kind) == 24);
 
-template <typename Archive, typename T>
-void SaveArray(Archive& archive, const std::vector<T>& values) {
-  archive(cereal::binary_data(values.data(), values.size() * sizeof(T)));
+// Records go through cereal as raw bytes (element size 1), so the archive
+// never reorders them.
+template <typename Archive, typename Record>
+void SaveRecords(Archive& archive, const std::vector<Record>& records) {
+  archive(static_cast<std::uint64_t>(records.size()));
+  archive(cereal::binary_data(reinterpret_cast<const char*>(records.data()),
+                              records.size() * sizeof(Record)));
 }
 
-// Reads `count` elements; the caller has checked that they fit the body.
-template <typename Archive, typename T>
-void LoadArray(Archive& archive, std::vector<T>& values, std::size_t count) {
-  values.resize(count);
-  archive(cereal::binary_data(values.data(), count * sizeof(T)));
-}
-
-Columns ToColumns(const domain::Projection& state) {
-  Columns columns;
-  for (const StoredTask& stored : state.tasks()) {
-    const domain::Task& task = stored.task;
-    columns.created_at.push_back(task.created_at);
-    columns.deleted_at.push_back(task.deleted_at.value_or(kNoTime));
-    columns.flags.push_back(
-        static_cast<std::uint8_t>((task.completed ? kCompletedFlag : 0) |
-                                  (task.deleted ? kDeletedFlag : 0)));
-    columns.title_length.push_back(static_cast<std::uint32_t>(task.title.size()));
-    columns.description_length.push_back(
-        static_cast<std::uint32_t>(task.description.size()));
-    columns.folded_length.push_back(
-        static_cast<std::uint32_t>(stored.folded_title.size()));
-    columns.history_length.push_back(
-        static_cast<std::uint32_t>(stored.history.size()));
-    columns.text += task.title;
-    columns.text += task.description;
-    columns.text += stored.folded_title;
-    for (const HistoryEntry& entry : stored.history) {
-      columns.history_sequence.push_back(entry.sequence);
-      columns.history_recorded_at.push_back(entry.recorded_at);
-      columns.history_kind.push_back(static_cast<std::uint8_t>(entry.kind));
-    }
-  }
-  return columns;
-}
-
-std::string EncodeBody(const Columns& columns) {
+std::string EncodeBody(const ProjectionImage& image) {
   std::ostringstream stream(std::ios::binary);
   {
     cereal::PortableBinaryOutputArchive archive(
         stream, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
-    archive(static_cast<std::uint64_t>(columns.flags.size()));
-    SaveArray(archive, columns.created_at);
-    SaveArray(archive, columns.deleted_at);
-    SaveArray(archive, columns.flags);
-    SaveArray(archive, columns.title_length);
-    SaveArray(archive, columns.description_length);
-    SaveArray(archive, columns.folded_length);
-    SaveArray(archive, columns.history_length);
-    archive(static_cast<std::uint64_t>(columns.text.size()));
-    archive(cereal::binary_data(columns.text.data(), columns.text.size()));
-    archive(static_cast<std::uint64_t>(columns.history_kind.size()));
-    SaveArray(archive, columns.history_sequence);
-    SaveArray(archive, columns.history_recorded_at);
-    SaveArray(archive, columns.history_kind);
+    SaveRecords(archive, image.tasks);
+    SaveRecords(archive, image.events);
+    archive(static_cast<std::uint64_t>(image.text.size()));
+    archive(cereal::binary_data(image.text.data(), image.text.size()));
   }
   return std::move(stream).str();
 }
 
-// Loads the columns, refusing counts that the body is too short to hold
+// Loads the image, refusing counts that the body is too short to hold
 // before allocating for them.
-Result<Columns> DecodeBody(std::string_view body) {
+Result<ProjectionImage> DecodeBody(std::string_view body) {
   ViewStreamBuffer buffer(body);
   std::istream stream(&buffer);
-  Columns columns;
+  ProjectionImage image;
   auto fits = [&buffer](std::uint64_t count, std::size_t element_size) {
     return count <= buffer.remaining() / element_size;
   };
   try {
     cereal::PortableBinaryInputArchive archive(
         stream, cereal::PortableBinaryInputArchive::Options::LittleEndian());
-    std::uint64_t tasks = 0;
-    archive(tasks);
-    // Per task: 8 + 8 + 1 + 4 * 4 bytes of columns.
-    if (!fits(tasks, 33)) return CorruptionError("task count exceeds the body");
-    LoadArray(archive, columns.created_at, tasks);
-    LoadArray(archive, columns.deleted_at, tasks);
-    LoadArray(archive, columns.flags, tasks);
-    LoadArray(archive, columns.title_length, tasks);
-    LoadArray(archive, columns.description_length, tasks);
-    LoadArray(archive, columns.folded_length, tasks);
-    LoadArray(archive, columns.history_length, tasks);
-
-    std::uint64_t text_size = 0;
-    archive(text_size);
-    if (!fits(text_size, 1)) return CorruptionError("text exceeds the body");
-    columns.text.resize(text_size);
-    archive(cereal::binary_data(columns.text.data(), text_size));
-
-    std::uint64_t entries = 0;
-    archive(entries);
-    if (!fits(entries, 17)) {
-      return CorruptionError("history exceeds the body");
+    std::uint64_t count = 0;
+    archive(count);
+    if (!fits(count, sizeof(TaskRecord))) {
+      return CorruptionError("task count exceeds the snapshot");
     }
-    LoadArray(archive, columns.history_sequence, entries);
-    LoadArray(archive, columns.history_recorded_at, entries);
-    LoadArray(archive, columns.history_kind, entries);
+    image.tasks.resize(count);
+    archive(cereal::binary_data(reinterpret_cast<char*>(image.tasks.data()),
+                                count * sizeof(TaskRecord)));
+
+    archive(count);
+    if (!fits(count, sizeof(EventRecord))) {
+      return CorruptionError("event count exceeds the snapshot");
+    }
+    image.events.resize(count);
+    archive(cereal::binary_data(reinterpret_cast<char*>(image.events.data()),
+                                count * sizeof(EventRecord)));
+
+    archive(count);
+    if (!fits(count, 1)) return CorruptionError("text exceeds the snapshot");
+    image.text.resize(count);
+    archive(cereal::binary_data(image.text.data(), count));
   } catch (const cereal::Exception& error) {
     return CorruptionError(std::string("undecodable snapshot body: ") +
                            error.what());
@@ -142,57 +103,13 @@ Result<Columns> DecodeBody(std::string_view body) {
     return CorruptionError(std::to_string(buffer.remaining()) +
                            " stray bytes after the snapshot body");
   }
-  return columns;
-}
-
-Result<std::vector<StoredTask>> FromColumns(Columns& columns) {
-  std::vector<StoredTask> tasks(columns.flags.size());
-  std::size_t text_at = 0;
-  std::size_t history_at = 0;
-  auto take_text = [&](std::uint32_t length, std::string& out) {
-    if (length > columns.text.size() - text_at) return false;
-    out.assign(columns.text, text_at, length);
-    text_at += length;
-    return true;
-  };
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    StoredTask& stored = tasks[i];
-    domain::Task& task = stored.task;
-    task.id = i + 1;
-    task.created_at = columns.created_at[i];
-    if (columns.deleted_at[i] != kNoTime) task.deleted_at = columns.deleted_at[i];
-    task.completed = (columns.flags[i] & kCompletedFlag) != 0;
-    task.deleted = (columns.flags[i] & kDeletedFlag) != 0;
-    if (!take_text(columns.title_length[i], task.title) ||
-        !take_text(columns.description_length[i], task.description) ||
-        !take_text(columns.folded_length[i], stored.folded_title)) {
-      return CorruptionError("task " + std::to_string(i + 1) +
-                             " runs past the snapshot's text");
-    }
-    std::uint32_t length = columns.history_length[i];
-    if (length > columns.history_kind.size() - history_at) {
-      return CorruptionError("task " + std::to_string(i + 1) +
-                             " runs past the snapshot's history");
-    }
-    stored.history.reserve(length);
-    for (std::uint32_t h = 0; h < length; ++h, ++history_at) {
-      stored.history.push_back(HistoryEntry{
-          columns.history_sequence[history_at],
-          columns.history_recorded_at[history_at],
-          static_cast<HistoryEntry::Kind>(columns.history_kind[history_at])});
-    }
-  }
-  if (text_at != columns.text.size() ||
-      history_at != columns.history_kind.size()) {
-    return CorruptionError("snapshot holds text or history no task owns");
-  }
-  return tasks;
+  return image;
 }
 
 }  // namespace
 
 std::string EncodeSnapshot(const domain::Projection& state) {
-  std::string body = EncodeBody(ToColumns(state));
+  std::string body = EncodeBody(state.image());
 
   std::string file(kMagic);
   AppendLittleEndian<std::uint32_t>(file, kFormatVersion);
@@ -247,11 +164,15 @@ Result<domain::Projection> DecodeSnapshot(std::string_view file) {
     return CorruptionError("snapshot body checksum mismatch");
   }
 
-  Result<Columns> columns = DecodeBody(body);
-  if (!columns.ok()) return columns.status();
-  Result<std::vector<StoredTask>> tasks = FromColumns(*columns);
-  if (!tasks.ok()) return tasks.status();
-  return domain::Projection::Restore(std::move(tasks).value(), *last_sequence);
+  Result<ProjectionImage> image = DecodeBody(body);
+  if (!image.ok()) return image.status();
+  if (image->events.size() != *last_sequence) {
+    return CorruptionError("snapshot holds " +
+                           std::to_string(image->events.size()) +
+                           " events but its header says " +
+                           std::to_string(*last_sequence));
+  }
+  return domain::Projection::Restore(std::move(image).value());
 }
 
 }  // namespace taskstore::snapshots

@@ -14,24 +14,32 @@
 //     body crc       4 bytes  masked CRC32C of the body
 //     header crc     4 bytes  masked CRC32C of the 36 bytes before it
 //
-//   body: cereal's portable binary archive, little-endian, holding
-//     task count N (uint64), then, each as one array of N elements:
-//     created_at (int64 µs), deleted_at (int64 µs, kNoTime when visible),
-//     flags (uint8: kCompletedFlag | kDeletedFlag), title length,
-//     description length, folded title length, history length (uint32
-//     each); then the bytes of every title, description and folded title
-//     back to back (uint64 length, then the bytes); then the history
-//     entries of all tasks in id order as three arrays: sequence (uint64),
-//     recorded_at (int64 µs), kind (uint8, HistoryEntry::Kind).
+//   body: cereal's portable binary archive, little-endian, holding the
+//   projection's image (domain/projection.h): the task count N (uint64)
+//   and N TaskRecords of kTaskRecordSize bytes, the event count M
+//   (uint64) and M EventRecords of kEventRecordSize bytes, then the
+//   text's size (uint64) and bytes. A record is its fields in declaration
+//   order at the offsets below, little-endian, reserved bytes zero:
 //
-// Columns rather than one record per task keep loading to a few large
-// copies, which is what makes start-up from a snapshot fast.
+//   TaskRecord   0 created_at int64 µs       EventRecord  0 recorded_at int64
+//                8 deleted_at int64 µs                    8 task_id uint64
+//                  (INT64_MIN when unset)                16 previous uint64
+//               16 text_offset uint64                    24 kind uint8
+//               24 title_size uint32                     25 reserved[7]
+//               28 description_size uint32
+//               32 folded_size uint32
+//               36 flags uint8 (1 completed, 2 deleted)
+//               37 reserved[3]
+//               40 last_event uint64
+//
+// Whole records rather than fields one by one keep loading to three
+// copies, which is what makes start-up from a snapshot fast; the layout is
+// pinned by static_asserts in snapshot_codec.cc.
 #ifndef TASKSTORE_SNAPSHOTS_SNAPSHOT_FORMAT_H_
 #define TASKSTORE_SNAPSHOTS_SNAPSHOT_FORMAT_H_
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <string_view>
 
 namespace taskstore::snapshots {
@@ -48,9 +56,8 @@ inline constexpr std::size_t kBodyCrcOffset = 32;
 inline constexpr std::size_t kHeaderCrcOffset = 36;
 inline constexpr std::size_t kHeaderSize = 40;
 
-inline constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
-inline constexpr std::uint8_t kCompletedFlag = 1;
-inline constexpr std::uint8_t kDeletedFlag = 2;
+inline constexpr std::size_t kTaskRecordSize = 48;
+inline constexpr std::size_t kEventRecordSize = 32;
 
 inline constexpr std::string_view kFilePrefix = "snapshot-";
 inline constexpr std::string_view kFileSuffix = ".tssnap";

@@ -81,10 +81,11 @@ Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
                      std::to_string(newest_allowed));
       continue;
     }
-    Result<std::string> bytes = file_system.ReadFile(path);
+    Result<std::unique_ptr<eventlog::MappedFile>> file =
+        file_system.MapFile(path);
     Result<domain::Projection> state =
-        bytes.ok() ? DecodeSnapshot(*bytes) : Result<domain::Projection>(
-                                                  bytes.status());
+        file.ok() ? DecodeSnapshot((*file)->contents())
+                  : Result<domain::Projection>(file.status());
     if (state.ok() && state->last_sequence() != snapshot.last_sequence) {
       state = CorruptionError("its header says sequence " +
                               std::to_string(state->last_sequence()));

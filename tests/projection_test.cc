@@ -48,8 +48,8 @@ TEST_F(ProjectionTest, SearchIgnoresCaseAndDeletedTasks) {
 TEST_F(ProjectionTest, DeletedTaskKeepsItsWholeHistory) {
   ASSERT_TRUE(Create("t").ok());
   ASSERT_TRUE(Delete(1).ok());
-  const Task* task = state_.Find(1);
-  ASSERT_NE(task, nullptr);
+  std::optional<Task> task = state_.Find(1);
+  ASSERT_TRUE(task.has_value());
   EXPECT_TRUE(task->deleted);
   EXPECT_EQ(task->deleted_at, 100);
   std::vector<Event> history = state_.HistoryOf(1);
