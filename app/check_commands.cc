@@ -13,15 +13,18 @@
 namespace taskstore::app {
 namespace {
 
-// Takes the data directory's lock, so that no server writes meanwhile.
+// Takes the data directory's lock, so that no server writes meanwhile;
+// a failure is logged.
 Result<std::unique_ptr<eventlog::FileLock>> LockDirectory(
-    const std::string& data_directory) {
+    const std::string& data_directory, Logger& logger) {
   eventlog::FileSystem& file_system = eventlog::PosixFileSystem();
   Result<std::unique_ptr<eventlog::FileLock>> lock = file_system.Lock(
       eventlog::JoinPath(data_directory, kLockFileName));
   if (!lock.ok()) {
-    return lock.status().WithContext("data directory " + data_directory +
-                                     " is in use");
+    Status status = lock.status().WithContext("data directory " +
+                                              data_directory + " is in use");
+    logger.Error(status.ToString());
+    return status;
   }
   return lock;
 }
@@ -85,11 +88,8 @@ int RunSnapshot(const SnapshotFlags& flags) {
 int RunVerify(const VerifyFlags& flags) {
   StderrLogger logger;
   Result<std::unique_ptr<eventlog::FileLock>> lock =
-      LockDirectory(flags.data_directory);
-  if (!lock.ok()) {
-    logger.Error(lock.status().ToString());
-    return 1;
-  }
+      LockDirectory(flags.data_directory, logger);
+  if (!lock.ok()) return 1;
 
   // The newest snapshot is checked against the state the replay reaches at
   // its sequence number.
@@ -137,11 +137,8 @@ int RunVerify(const VerifyFlags& flags) {
 int RunRepair(const RepairFlags& flags) {
   StderrLogger logger;
   Result<std::unique_ptr<eventlog::FileLock>> lock =
-      LockDirectory(flags.data_directory);
-  if (!lock.ok()) {
-    logger.Error(lock.status().ToString());
-    return 1;
-  }
+      LockDirectory(flags.data_directory, logger);
+  if (!lock.ok()) return 1;
 
   Result<eventlog::RepairOutcome> repaired = eventlog::RepairLog(
       eventlog::PosixFileSystem(), flags.data_directory, SystemNowMicros,

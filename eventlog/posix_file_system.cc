@@ -30,6 +30,21 @@ class FileDescriptor {
   const int fd_;
 };
 
+// Opens `path` read-only and reports its size; NotFound when missing.
+Result<std::unique_ptr<FileDescriptor>> OpenForReading(const std::string& path,
+                                                       std::size_t* size) {
+  int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (raw_fd < 0) {
+    if (errno == ENOENT) return NotFoundError(path + " does not exist");
+    return ErrnoError("open " + path, errno);
+  }
+  auto fd = std::make_unique<FileDescriptor>(raw_fd);
+  struct stat info;
+  if (::fstat(fd->get(), &info) != 0) return ErrnoError("stat " + path, errno);
+  *size = static_cast<std::size_t>(info.st_size);
+  return fd;
+}
+
 class PosixAppendableFile final : public AppendableFile {
  public:
   PosixAppendableFile(std::string path, int fd, std::uint64_t size)
@@ -106,16 +121,12 @@ class Posix final : public FileSystem {
   }
 
   Result<std::string> ReadFile(const std::string& path) override {
-    int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (raw_fd < 0) {
-      if (errno == ENOENT) return NotFoundError(path + " does not exist");
-      return ErrnoError("open " + path, errno);
-    }
-    FileDescriptor fd(raw_fd);
-    struct stat info;
-    if (::fstat(fd.get(), &info) != 0) return ErrnoError("stat " + path, errno);
+    std::size_t size = 0;
+    Result<std::unique_ptr<FileDescriptor>> opened = OpenForReading(path, &size);
+    if (!opened.ok()) return opened.status();
+    const FileDescriptor& fd = **opened;
 
-    std::string content(static_cast<size_t>(info.st_size), '\0');
+    std::string content(size, '\0');
     size_t filled = 0;
     while (filled < content.size()) {
       ssize_t n = ::read(fd.get(), content.data() + filled,
@@ -133,15 +144,10 @@ class Posix final : public FileSystem {
 
   Result<std::unique_ptr<MappedFile>> MapFile(
       const std::string& path) override {
-    int raw_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (raw_fd < 0) {
-      if (errno == ENOENT) return NotFoundError(path + " does not exist");
-      return ErrnoError("open " + path, errno);
-    }
-    FileDescriptor fd(raw_fd);
-    struct stat info;
-    if (::fstat(fd.get(), &info) != 0) return ErrnoError("stat " + path, errno);
-    auto size = static_cast<std::size_t>(info.st_size);
+    std::size_t size = 0;
+    Result<std::unique_ptr<FileDescriptor>> opened = OpenForReading(path, &size);
+    if (!opened.ok()) return opened.status();
+    const FileDescriptor& fd = **opened;
     void* address = nullptr;
     if (size != 0) {
       // Read ahead: the caller reads the whole file once, front to back.
