@@ -18,8 +18,8 @@ namespace {
 Result<std::unique_ptr<eventlog::FileLock>> LockDirectory(
     const std::string& data_directory, Logger& logger) {
   eventlog::FileSystem& file_system = eventlog::PosixFileSystem();
-  Result<std::unique_ptr<eventlog::FileLock>> lock = file_system.Lock(
-      eventlog::JoinPath(data_directory, kLockFileName));
+  Result<std::unique_ptr<eventlog::FileLock>> lock =
+      file_system.Lock(eventlog::JoinPath(data_directory, kLockFileName));
   if (!lock.ok()) {
     Status status = lock.status().WithContext("data directory " +
                                               data_directory + " is in use");
@@ -43,8 +43,7 @@ bool CompareSnapshot(const std::string& data_directory,
       file.ok() ? snapshots::DecodeSnapshot((*file)->contents())
                 : Result<domain::Projection>(file.status());
   if (!snapshot.ok()) {
-    std::printf("%s: %s\n", path.c_str(),
-                snapshot.status().ToString().c_str());
+    std::printf("%s: %s\n", path.c_str(), snapshot.status().ToString().c_str());
     return false;
   }
   if (!at_snapshot) {
@@ -67,9 +66,8 @@ bool CompareSnapshot(const std::string& data_directory,
 
 int RunSnapshot(const SnapshotFlags& flags) {
   StderrLogger logger;
-  Result<OpenStore> opened =
-      OpenDataDirectory(eventlog::PosixFileSystem(), flags.data_directory,
-                        OpenOptions{}, logger);
+  Result<OpenStore> opened = OpenDataDirectory(
+      eventlog::PosixFileSystem(), flags.data_directory, OpenOptions{}, logger);
   if (!opened.ok()) {
     logger.Error(opened.status().ToString());
     return 1;
@@ -125,12 +123,12 @@ int RunVerify(const VerifyFlags& flags) {
   }
   bool snapshot_agrees =
       !newest || CompareSnapshot(flags.data_directory, *newest, at_snapshot);
-  std::printf("%s: %llu valid events, %zu problems%s\n",
-              flags.data_directory.c_str(),
-              static_cast<unsigned long long>(check->events),
-              check->problems.size(),
-              check->healthy() ? "" : "; `taskstore repair` keeps the valid "
-                                      "prefix and quarantines the rest");
+  std::printf(
+      "%s: %llu valid events, %zu problems%s\n", flags.data_directory.c_str(),
+      static_cast<unsigned long long>(check->events), check->problems.size(),
+      check->healthy() ? ""
+                       : "; `taskstore repair` keeps the valid "
+                         "prefix and quarantines the rest");
   return check->healthy() && snapshot_agrees ? 0 : 1;
 }
 
@@ -140,9 +138,9 @@ int RunRepair(const RepairFlags& flags) {
       LockDirectory(flags.data_directory, logger);
   if (!lock.ok()) return 1;
 
-  Result<eventlog::RepairOutcome> repaired = eventlog::RepairLog(
-      eventlog::PosixFileSystem(), flags.data_directory, SystemNowMicros,
-      logger);
+  Result<eventlog::RepairOutcome> repaired =
+      eventlog::RepairLog(eventlog::PosixFileSystem(), flags.data_directory,
+                          SystemNowMicros, logger);
   if (!repaired.ok()) {
     logger.Error(repaired.status().ToString());
     return 1;

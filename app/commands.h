@@ -16,7 +16,7 @@ struct ServeFlags {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   int threads = 4;
-  std::string sync = "always";  // "always", "interval=MS" or "none"
+  std::string sync = "always";             // "always", "interval=MS" or "none"
   std::uint64_t snapshot_every = 100'000;  // events; 0: never automatically
   int snapshot_keep = 2;
 };

@@ -49,15 +49,13 @@ int RunImport(const ImportFlags& flags) {
     return 1;
   }
   if (!plan.problems.empty()) {
-    std::fprintf(stderr, "skipping %zu invalid lines:\n",
-                 plan.problems.size());
+    std::fprintf(stderr, "skipping %zu invalid lines:\n", plan.problems.size());
     PrintProblems(plan.problems);
   }
 
   StderrLogger logger;
   Result<OpenStore> opened = OpenDataDirectory(
-      eventlog::PosixFileSystem(), flags.data_directory, OpenOptions{},
-      logger);
+      eventlog::PosixFileSystem(), flags.data_directory, OpenOptions{}, logger);
   if (!opened.ok()) {
     logger.Error(opened.status().ToString());
     return 1;
@@ -73,9 +71,9 @@ int RunImport(const ImportFlags& flags) {
     Result<std::vector<domain::Task>> created =
         opened->store->CreateMany(batch);
     if (!created.ok()) {
-      std::fprintf(stderr,
-                   "\nimport stopped after %zu of %zu tasks: %s\n", imported,
-                   plan.tasks.size(), created.status().ToString().c_str());
+      std::fprintf(stderr, "\nimport stopped after %zu of %zu tasks: %s\n",
+                   imported, plan.tasks.size(),
+                   created.status().ToString().c_str());
       return 1;
     }
     imported += count;

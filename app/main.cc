@@ -64,9 +64,8 @@ int main(int argc, char** argv) {
       ->add_option("file", import.file,
                    "one {\"title\", \"description\"?, \"created\"?} per line")
       ->required();
-  import_command->add_flag(
-      "--skip-invalid", import.skip_invalid,
-      "import the valid lines and list the skipped ones");
+  import_command->add_flag("--skip-invalid", import.skip_invalid,
+                           "import the valid lines and list the skipped ones");
 
   LogFlags log;
   CLI::App* log_command = app.add_subcommand(

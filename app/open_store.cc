@@ -26,7 +26,8 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
 
   auto started = std::chrono::steady_clock::now();
   domain::Projection state;
-  domain::Sequence newest_allowed = std::numeric_limits<domain::Sequence>::max();
+  domain::Sequence newest_allowed =
+      std::numeric_limits<domain::Sequence>::max();
   while (true) {
     std::string source = "the log";
     state = domain::Projection();
@@ -64,15 +65,13 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
 
-  logger.Info("loaded " + std::to_string(state.last_sequence()) +
-              " events from " + data_directory + " in " +
-              std::to_string(elapsed.count()) + " ms: " +
-              std::to_string(state.visible_count()) + " visible tasks, " +
-              std::to_string(state.task_count() - state.visible_count()) +
-              " deleted");
-  opened.store = std::make_unique<domain::TaskStore>(std::move(state),
-                                                     *opened.log,
-                                                     options.clock);
+  logger.Info(
+      "loaded " + std::to_string(state.last_sequence()) + " events from " +
+      data_directory + " in " + std::to_string(elapsed.count()) +
+      " ms: " + std::to_string(state.visible_count()) + " visible tasks, " +
+      std::to_string(state.task_count() - state.visible_count()) + " deleted");
+  opened.store = std::make_unique<domain::TaskStore>(
+      std::move(state), *opened.log, options.clock);
   return opened;
 }
 

@@ -38,8 +38,7 @@ struct OpenOptions {
 // other than by a torn final write.
 Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
                                     const std::string& data_directory,
-                                    const OpenOptions& options,
-                                    Logger& logger);
+                                    const OpenOptions& options, Logger& logger);
 
 // The lock file's name inside a data directory.
 inline constexpr char kLockFileName[] = "LOCK";

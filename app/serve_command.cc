@@ -17,20 +17,18 @@ int RunServe(const ServeFlags& flags) {
     return 2;
   }
   Result<OpenStore> opened = OpenDataDirectory(
-      eventlog::PosixFileSystem(), flags.data_directory, open_options,
-      logger);
+      eventlog::PosixFileSystem(), flags.data_directory, open_options, logger);
   if (!opened.ok()) {
     logger.Error(opened.status().ToString());
     return 1;
   }
 
   SnapshotScheduler snapshots(
-      eventlog::PosixFileSystem(), flags.data_directory, *opened->store,
-      logger, SnapshotPolicy{flags.snapshot_every, flags.snapshot_keep},
+      eventlog::PosixFileSystem(), flags.data_directory, *opened->store, logger,
+      SnapshotPolicy{flags.snapshot_every, flags.snapshot_keep},
       opened->snapshot_sequence);
-  opened->store->SetCommitObserver([&snapshots](domain::Sequence last) {
-    snapshots.OnCommitted(last);
-  });
+  opened->store->SetCommitObserver(
+      [&snapshots](domain::Sequence last) { snapshots.OnCommitted(last); });
 
   http::ServerOptions options;
   options.host = flags.host;

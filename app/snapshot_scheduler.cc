@@ -50,8 +50,8 @@ Result<std::string> SnapshotScheduler::TakeNow() {
   Result<std::string> name = snapshots::WriteSnapshot(
       file_system_, directory_, state, policy_.keep, logger_);
   if (!name.ok()) {
-    logger_.Error("snapshot of " + directory_ + " failed: " +
-                  name.status().ToString());
+    logger_.Error("snapshot of " + directory_ +
+                  " failed: " + name.status().ToString());
     return name.status();
   }
   auto written = std::chrono::steady_clock::now();

@@ -17,7 +17,7 @@ namespace taskstore::app {
 
 struct SnapshotPolicy {
   std::uint64_t every_events = 100'000;  // 0 turns automatic snapshots off
-  int keep = 2;                           // newest snapshots kept
+  int keep = 2;                          // newest snapshots kept
 };
 
 class SnapshotScheduler {

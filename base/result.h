@@ -44,9 +44,9 @@ class [[nodiscard]] Result {
 
 // Evaluates a Status expression and returns it from the enclosing function
 // when it is not OK.
-#define TASKSTORE_RETURN_IF_ERROR(expr)             \
-  do {                                              \
-    ::taskstore::Status taskstore_status_ = (expr); \
+#define TASKSTORE_RETURN_IF_ERROR(expr)                    \
+  do {                                                     \
+    ::taskstore::Status taskstore_status_ = (expr);        \
     if (!taskstore_status_.ok()) return taskstore_status_; \
   } while (false)
 

@@ -67,8 +67,7 @@ std::string FormatRfc3339(UnixMicros time) {
   int length = std::snprintf(
       buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d",
       static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-      static_cast<unsigned>(date.day()),
-      static_cast<int>(second_of_day / 3600),
+      static_cast<unsigned>(date.day()), static_cast<int>(second_of_day / 3600),
       static_cast<int>(second_of_day / 60 % 60),
       static_cast<int>(second_of_day % 60));
   std::string text(buffer, static_cast<size_t>(length));

@@ -61,8 +61,7 @@ double RawSyncsPerSecond(const std::string& path, double seconds) {
 OpenStore Open(const std::string& directory) {
   static NullLogger logger;
   Result<OpenStore> opened = OpenDataDirectory(
-      taskstore::eventlog::PosixFileSystem(), directory, OpenOptions{},
-      logger);
+      taskstore::eventlog::PosixFileSystem(), directory, OpenOptions{}, logger);
   if (!opened.ok()) {
     std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
     std::exit(1);
@@ -127,19 +126,20 @@ int main(int argc, char** argv) {
   long events = 1'000'000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--dir") == 0) directory = argv[i + 1];
-    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atof(argv[i + 1]);
+    if (std::strcmp(argv[i], "--seconds") == 0)
+      seconds = std::atof(argv[i + 1]);
     if (std::strcmp(argv[i], "--events") == 0) events = std::atol(argv[i + 1]);
   }
   std::filesystem::create_directories(directory);
 
   double ceiling = RawSyncsPerSecond(directory + "/raw-sync-probe", seconds);
-  std::printf("ceiling: write + fdatasync loop        %10.0f ops/s\n",
-              ceiling);
+  std::printf("ceiling: write + fdatasync loop        %10.0f ops/s\n", ceiling);
   for (int writers : {1, 16, 64}) {
     double rate = CreatesPerSecond(directory + "/store", writers, seconds);
-    std::printf("durable creates, %2d writers           %10.0f /s  "
-                "(%.2fx the ceiling)\n",
-                writers, rate, rate / ceiling);
+    std::printf(
+        "durable creates, %2d writers           %10.0f /s  "
+        "(%.2fx the ceiling)\n",
+        writers, rate, rate / ceiling);
   }
 
   std::string store = directory + "/replay";
@@ -153,10 +153,11 @@ int main(int argc, char** argv) {
   double replay_seconds = Seconds(Clock::now() - start);
   std::printf("sequential read of the log (%ld MiB)   %10.0f MiB/s\n",
               bytes >> 20, (bytes >> 20) / read_seconds);
-  std::printf("replay of %ld events                %10.0f events/s  "
-              "(%.3fx the read; %.2f s vs %.3f s)\n",
-              events, events / replay_seconds, read_seconds / replay_seconds,
-              replay_seconds, read_seconds);
+  std::printf(
+      "replay of %ld events                %10.0f events/s  "
+      "(%.3fx the read; %.2f s vs %.3f s)\n",
+      events, events / replay_seconds, read_seconds / replay_seconds,
+      replay_seconds, read_seconds);
   std::filesystem::remove_all(directory);
   return 0;
 }

@@ -43,7 +43,7 @@ void Fill(const std::string& directory, long events) {
       taskstore::app::OpenOptions{}, logger);
   if (!opened.ok()) std::exit(1);
   // Titles vary so that folding and search keys are realistic in size.
-  const char* words[] = {"fix",     "cluster", "replica", "memory", "leak",
+  const char* words[] = {"fix",      "cluster", "replica", "memory", "leak",
                          "Sentinel", "AOF",     "rewrite", "docs",   "test"};
   std::vector<taskstore::domain::CreateTask> batch;
   for (long i = 0; i < events; ++i) {
@@ -86,8 +86,9 @@ bool Healthy() {
 double SecondsToFirstAnswer(const std::string& binary,
                             const std::string& directory) {
   std::string port = std::to_string(kPort);
-  std::vector<std::string> args = {binary, "serve", "--data", directory,
-                                   "--port", port, "--snapshot-every", "0"};
+  std::vector<std::string> args = {
+      binary,   "serve", "--data",           directory,
+      "--port", port,    "--snapshot-every", "0"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -93,8 +93,8 @@ Result<Projection> Projection::Restore(ProjectionImage image) {
 }
 
 std::string_view Projection::Title(const TaskRecord& record) const {
-  return std::string_view(image_.text).substr(record.text_offset,
-                                              record.title_size);
+  return std::string_view(image_.text)
+      .substr(record.text_offset, record.title_size);
 }
 
 std::string_view Projection::Description(const TaskRecord& record) const {
@@ -104,8 +104,7 @@ std::string_view Projection::Description(const TaskRecord& record) const {
 
 std::string_view Projection::FoldedTitle(const TaskRecord& record) const {
   return std::string_view(image_.text)
-      .substr(record.text_offset + record.title_size +
-                  record.description_size,
+      .substr(record.text_offset + record.title_size + record.description_size,
               record.folded_size);
 }
 
@@ -158,8 +157,8 @@ Status Projection::Apply(const Event& event) {
     image_.text += created->description;
     image_.text += folded;
     image_.tasks.push_back(record);
-    image_.events.push_back(EventRecord{event.recorded_at, created->task_id,
-                                        0, EventRecord::Kind::kCreated});
+    image_.events.push_back(EventRecord{event.recorded_at, created->task_id, 0,
+                                        EventRecord::Kind::kCreated});
     ++visible_count_;
   } else if (const auto* deleted = std::get_if<TaskSoftDeleted>(&event.data)) {
     if (!Exists(deleted->task_id)) {
@@ -206,9 +205,9 @@ std::vector<Event> Projection::HistoryOf(TaskId id) const {
     const EventRecord& entry = image_.events[at - 1];
     Event event{at, entry.recorded_at, TaskSoftDeleted{id}};
     if (entry.kind == EventRecord::Kind::kCreated) {
-      event.data = TaskCreated{id, std::string(Title(record)),
-                               std::string(Description(record)),
-                               record.created_at};
+      event.data =
+          TaskCreated{id, std::string(Title(record)),
+                      std::string(Description(record)), record.created_at};
     }
     events.push_back(std::move(event));
   }

@@ -31,13 +31,13 @@ struct TaskRecord {
 
   UnixMicros created_at = 0;
   UnixMicros deleted_at = kNoTime;
-  std::uint64_t text_offset = 0;   // title, then description, then folded
-  std::uint32_t title_size = 0;    // bytes
+  std::uint64_t text_offset = 0;  // title, then description, then folded
+  std::uint32_t title_size = 0;   // bytes
   std::uint32_t description_size = 0;
-  std::uint32_t folded_size = 0;   // FoldForSearch(title), the search key
+  std::uint32_t folded_size = 0;  // FoldForSearch(title), the search key
   std::uint8_t flags = 0;
-  std::uint8_t reserved[3] = {};   // zero; makes the padding explicit
-  Sequence last_event = 0;         // newest event about this task
+  std::uint8_t reserved[3] = {};  // zero; makes the padding explicit
+  Sequence last_event = 0;        // newest event about this task
 
   friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };

@@ -1,7 +1,7 @@
 #include "domain/task_store.h"
 
-#include <string>
 #include <optional>
+#include <string>
 #include <unordered_set>
 #include <utility>
 

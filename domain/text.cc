@@ -16,10 +16,9 @@ const utf8proc_uint8_t* Bytes(std::string_view text) {
 utf8proc_int32_t DecodeAt(std::string_view text, std::size_t pos,
                           std::size_t* length) {
   utf8proc_int32_t code_point = -1;
-  utf8proc_ssize_t n =
-      utf8proc_iterate(Bytes(text) + pos,
-                       static_cast<utf8proc_ssize_t>(text.size() - pos),
-                       &code_point);
+  utf8proc_ssize_t n = utf8proc_iterate(
+      Bytes(text) + pos, static_cast<utf8proc_ssize_t>(text.size() - pos),
+      &code_point);
   *length = n > 0 ? static_cast<std::size_t>(n) : 1;
   return code_point;
 }
@@ -29,8 +28,8 @@ bool IsWhiteSpace(utf8proc_int32_t c) {
   // controls that act as white space and NEL.
   if ((c >= 0x09 && c <= 0x0D) || c == 0x85) return true;
   utf8proc_category_t category = utf8proc_category(c);
-  return category == UTF8PROC_CATEGORY_ZS ||
-         category == UTF8PROC_CATEGORY_ZL || category == UTF8PROC_CATEGORY_ZP;
+  return category == UTF8PROC_CATEGORY_ZS || category == UTF8PROC_CATEGORY_ZL ||
+         category == UTF8PROC_CATEGORY_ZP;
 }
 
 }  // namespace
@@ -40,10 +39,9 @@ std::optional<std::size_t> CountCodePoints(std::string_view text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     utf8proc_int32_t code_point;
-    utf8proc_ssize_t n =
-        utf8proc_iterate(Bytes(text) + pos,
-                         static_cast<utf8proc_ssize_t>(text.size() - pos),
-                         &code_point);
+    utf8proc_ssize_t n = utf8proc_iterate(
+        Bytes(text) + pos, static_cast<utf8proc_ssize_t>(text.size() - pos),
+        &code_point);
     if (n <= 0) return std::nullopt;
     pos += static_cast<std::size_t>(n);
     ++count;
@@ -89,8 +87,8 @@ std::string FoldForSearch(std::string_view text) {
   // The options of utf8proc_NFKC_Casefold, minus NULLTERM, so that the
   // view needs no terminating NUL.
   constexpr auto kOptions = static_cast<utf8proc_option_t>(
-      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+      UTF8PROC_IGNORE);
   utf8proc_uint8_t* folded = nullptr;
   utf8proc_ssize_t length =
       utf8proc_map(Bytes(text), static_cast<utf8proc_ssize_t>(text.size()),

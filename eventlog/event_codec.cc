@@ -124,8 +124,7 @@ Result<domain::Event> DecodeEvent(std::string_view payload) {
         break;
       }
       default:
-        return CorruptionError("unknown event type tag " +
-                               std::to_string(tag));
+        return CorruptionError("unknown event type tag " + std::to_string(tag));
     }
   } catch (const cereal::Exception& error) {
     return CorruptionError(std::string("undecodable event: ") + error.what());

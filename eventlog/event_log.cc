@@ -1,6 +1,5 @@
 #include "eventlog/event_log.h"
 
-
 #include "eventlog/event_codec.h"
 #include "eventlog/record_format.h"
 #include "eventlog/segment_files.h"
@@ -36,8 +35,7 @@ class ReplayProgress {
     auto now = std::chrono::steady_clock::now();
     if (now - last_report_ < kReportEvery) return;
     last_report_ = now;
-    double seconds =
-        std::chrono::duration<double>(now - start_).count();
+    double seconds = std::chrono::duration<double>(now - start_).count();
     logger_.Info("replayed " + std::to_string(events_) + " events (" +
                  std::to_string(static_cast<long>(events_ / seconds)) +
                  " events/s)");
@@ -93,8 +91,10 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
       if (policy == TailPolicy::kCutOff) {
         TASKSTORE_RETURN_IF_ERROR(file_system.Remove(path));
         TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
-        logger.Warning("removed " + path + ": its file header was cut short "
-                       "at " + std::to_string(content->size()) + " bytes");
+        logger.Warning("removed " + path +
+                       ": its file header was cut short "
+                       "at " +
+                       std::to_string(content->size()) + " bytes");
       }
       break;
     }
@@ -116,8 +116,7 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
         }
         std::uint64_t cut = content->size() - step.offset;
         if (policy == TailPolicy::kCutOff) {
-          TASKSTORE_RETURN_IF_ERROR(
-              file_system.Truncate(path, step.offset));
+          TASKSTORE_RETURN_IF_ERROR(file_system.Truncate(path, step.offset));
           logger.Warning("cut off a torn write of " + std::to_string(cut) +
                          " bytes at the end of " +
                          Where(path, step.offset, expected) + ": " +
@@ -171,12 +170,10 @@ EventLog::EventLog(FileSystem& file_system, std::string directory,
       logger_(logger),
       last_sequence_(last_sequence) {}
 
-Result<std::unique_ptr<EventLog>> EventLog::Open(FileSystem& file_system,
-                                                 std::string directory,
-                                                 const LogOptions& options,
-                                                 Logger& logger,
-                                                 const EventVisitor& on_event,
-                                                 domain::Sequence skip_through) {
+Result<std::unique_ptr<EventLog>> EventLog::Open(
+    FileSystem& file_system, std::string directory, const LogOptions& options,
+    Logger& logger, const EventVisitor& on_event,
+    domain::Sequence skip_through) {
   Result<ReplayEnd> end = Replay(file_system, directory, TailPolicy::kCutOff,
                                  logger, on_event, skip_through);
   if (!end.ok()) return end.status();
@@ -188,8 +185,9 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(FileSystem& file_system,
     log->syncer_ = std::thread([raw = log.get()] { raw->SyncPeriodically(); });
   }
   if (options.sync == SyncMode::kNone) {
-    logger.Warning("the event log is not synced until shutdown (sync mode "
-                   "none): a crash loses acknowledged writes");
+    logger.Warning(
+        "the event log is not synced until shutdown (sync mode "
+        "none): a crash loses acknowledged writes");
   }
   return log;
 }
@@ -223,9 +221,10 @@ Status EventLog::SyncLocked() {
   if (!unsynced_ || segment_ == nullptr) return Status::Ok();
   Status synced = segment_->Sync();
   if (!synced.ok()) {
-    broken_ = UnavailableError("the event log is read-only after a failed "
-                               "sync (" + synced.ToString() +
-                               "); restart taskstore to recover");
+    broken_ = UnavailableError(
+        "the event log is read-only after a failed "
+        "sync (" +
+        synced.ToString() + "); restart taskstore to recover");
     logger_.Error(broken_.message());
     return broken_;
   }
@@ -294,10 +293,9 @@ Status EventLog::Append(std::span<const domain::Event> events) {
   for (const domain::Event& event : events) {
     std::string payload = EncodeEvent(event);
     if (payload.size() > kMaxPayload) {
-      return InvalidArgumentError("event " + std::to_string(event.sequence) +
-                                  " encodes to " +
-                                  std::to_string(payload.size()) +
-                                  " bytes, more than a record holds");
+      return InvalidArgumentError(
+          "event " + std::to_string(event.sequence) + " encodes to " +
+          std::to_string(payload.size()) + " bytes, more than a record holds");
     }
     batch += FrameRecord(payload);
   }

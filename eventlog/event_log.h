@@ -45,8 +45,8 @@ using EventVisitor = std::function<Status(const domain::Event&)>;
 
 // How ReadLog treats a damaged tail of the last segment.
 enum class TailPolicy {
-  kCutOff,    // truncate it (and log a warning): the writer's recovery
-  kLeaveBe,   // stop before it, change nothing: for readers beside a writer
+  kCutOff,   // truncate it (and log a warning): the writer's recovery
+  kLeaveBe,  // stop before it, change nothing: for readers beside a writer
 };
 
 // Reads every event in `directory` in order. A damaged record at the end
@@ -74,8 +74,8 @@ class EventLog final : public domain::Journal {
   // log ends before `skip_through`, last_sequence() says so and the
   // caller must not trust its snapshot.
   static Result<std::unique_ptr<EventLog>> Open(
-      FileSystem& file_system, std::string directory,
-      const LogOptions& options, Logger& logger, const EventVisitor& on_event,
+      FileSystem& file_system, std::string directory, const LogOptions& options,
+      Logger& logger, const EventVisitor& on_event,
       domain::Sequence skip_through = 0);
 
   // Syncs what is not yet durable (unless the log is read-only).

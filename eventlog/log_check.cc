@@ -70,8 +70,8 @@ Result<LogCheck> CheckLog(FileSystem& file_system, const std::string& directory,
         continue;
       }
       if (event->sequence != expected) {
-        report(step.offset,
-               "holds sequence " + std::to_string(event->sequence), false);
+        report(step.offset, "holds sequence " + std::to_string(event->sequence),
+               false);
         expected = event->sequence;
       }
       if (Status visited = on_event(*event); !visited.ok()) {
@@ -118,8 +118,8 @@ Result<RepairOutcome> RepairLog(FileSystem& file_system,
     std::string path = JoinPath(directory, segment.name);
     if (past_damage || (segment.name == first.segment && first.offset == 0)) {
       // The whole file goes: a rename moves it without copying a byte.
-      TASKSTORE_RETURN_IF_ERROR(file_system.Rename(
-          path, JoinPath(outcome.quarantine, segment.name)));
+      TASKSTORE_RETURN_IF_ERROR(
+          file_system.Rename(path, JoinPath(outcome.quarantine, segment.name)));
       past_damage = true;
       continue;
     }
@@ -129,9 +129,9 @@ Result<RepairOutcome> RepairLog(FileSystem& file_system,
     // original bytes are cut.
     Result<std::string> content = file_system.ReadFile(path);
     if (!content.ok()) return content.status();
-    std::string aside = JoinPath(
-        outcome.quarantine,
-        segment.name + ".from-" + std::to_string(first.offset));
+    std::string aside =
+        JoinPath(outcome.quarantine,
+                 segment.name + ".from-" + std::to_string(first.offset));
     Result<std::unique_ptr<AppendableFile>> copy =
         file_system.OpenAppendable(aside);
     if (!copy.ok()) return copy.status();

@@ -18,8 +18,8 @@
 namespace taskstore::eventlog {
 
 struct LogProblem {
-  std::string segment;         // file name within the data directory
-  std::uint64_t offset = 0;    // byte offset in that file
+  std::string segment;            // file name within the data directory
+  std::uint64_t offset = 0;       // byte offset in that file
   domain::Sequence sequence = 0;  // the sequence number expected there
   std::string what;
   bool torn_tail = false;  // a crash's torn final write; `serve` cuts it off
@@ -29,7 +29,7 @@ struct LogProblem {
 };
 
 struct LogCheck {
-  domain::Sequence events = 0;      // valid events read
+  domain::Sequence events = 0;       // valid events read
   std::vector<LogProblem> problems;  // in log order
 
   // True when no problem other than a torn tail was found.

@@ -112,8 +112,7 @@ Result<std::unique_ptr<MappedFile>> MemoryFileSystem::MapFile(
       std::make_unique<CopiedFile>(std::move(content).value()));
 }
 
-Status MemoryFileSystem::Truncate(const std::string& path,
-                                  std::uint64_t size) {
+Status MemoryFileSystem::Truncate(const std::string& path, std::uint64_t size) {
   std::lock_guard lock(mutex_);
   auto found = files_.find(path);
   if (found == files_.end()) return NotFoundError(path + " does not exist");
@@ -130,8 +129,8 @@ Status MemoryFileSystem::Rename(const std::string& from,
   if (found == files_.end()) return NotFoundError(from + " does not exist");
 
   // Until the directory is synced, a crash brings the old names back.
-  if (found->second.entry_synced) durable_shadows_.try_emplace(from,
-                                                               found->second);
+  if (found->second.entry_synced)
+    durable_shadows_.try_emplace(from, found->second);
   auto replaced = files_.find(to);
   if (replaced != files_.end() && replaced->second.entry_synced) {
     durable_shadows_.try_emplace(to, replaced->second);
@@ -148,8 +147,8 @@ Status MemoryFileSystem::Remove(const std::string& path) {
   std::lock_guard lock(mutex_);
   auto found = files_.find(path);
   if (found == files_.end()) return NotFoundError(path + " does not exist");
-  if (found->second.entry_synced) durable_shadows_.try_emplace(path,
-                                                               found->second);
+  if (found->second.entry_synced)
+    durable_shadows_.try_emplace(path, found->second);
   files_.erase(found);
   return Status::Ok();
 }
@@ -172,7 +171,8 @@ Status MemoryFileSystem::CreateDirectories(const std::string&) {
 
 Status MemoryFileSystem::SyncDirectory(const std::string& directory) {
   std::lock_guard lock(mutex_);
-  if (fail_syncs_) return IOError("fsync directory " + directory + ": injected");
+  if (fail_syncs_)
+    return IOError("fsync directory " + directory + ": injected");
   for (auto& [path, node] : files_) {
     if (ParentOf(path) == directory) node.entry_synced = true;
   }
@@ -202,9 +202,8 @@ void MemoryFileSystem::SetContent(const std::string& path,
 
 void MemoryFileSystem::CrashAndLoseUnsynced() {
   std::lock_guard lock(mutex_);
-  std::erase_if(files_, [](const auto& entry) {
-    return !entry.second.entry_synced;
-  });
+  std::erase_if(files_,
+                [](const auto& entry) { return !entry.second.entry_synced; });
   for (auto& [path, node] : durable_shadows_) files_[path] = std::move(node);
   durable_shadows_.clear();
   for (auto& [path, node] : files_) node.content.resize(node.synced_size);

@@ -28,8 +28,7 @@ class MemoryFileSystem final : public FileSystem {
   Result<std::unique_ptr<AppendableFile>> OpenAppendable(
       const std::string& path) override;
   Result<std::string> ReadFile(const std::string& path) override;
-  Result<std::unique_ptr<MappedFile>> MapFile(
-      const std::string& path) override;
+  Result<std::unique_ptr<MappedFile>> MapFile(const std::string& path) override;
   Status Truncate(const std::string& path, std::uint64_t size) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Remove(const std::string& path) override;

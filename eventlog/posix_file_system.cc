@@ -107,8 +107,8 @@ class Posix final : public FileSystem {
  public:
   Result<std::unique_ptr<AppendableFile>> OpenAppendable(
       const std::string& path) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                    0644);
+    int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) return ErrnoError("open " + path, errno);
     struct stat info;
     if (::fstat(fd, &info) != 0) {
@@ -116,21 +116,23 @@ class Posix final : public FileSystem {
       ::close(fd);
       return ErrnoError("stat " + path, error);
     }
-    return std::unique_ptr<AppendableFile>(std::make_unique<PosixAppendableFile>(
-        path, fd, static_cast<std::uint64_t>(info.st_size)));
+    return std::unique_ptr<AppendableFile>(
+        std::make_unique<PosixAppendableFile>(
+            path, fd, static_cast<std::uint64_t>(info.st_size)));
   }
 
   Result<std::string> ReadFile(const std::string& path) override {
     std::size_t size = 0;
-    Result<std::unique_ptr<FileDescriptor>> opened = OpenForReading(path, &size);
+    Result<std::unique_ptr<FileDescriptor>> opened =
+        OpenForReading(path, &size);
     if (!opened.ok()) return opened.status();
     const FileDescriptor& fd = **opened;
 
     std::string content(size, '\0');
     size_t filled = 0;
     while (filled < content.size()) {
-      ssize_t n = ::read(fd.get(), content.data() + filled,
-                         content.size() - filled);
+      ssize_t n =
+          ::read(fd.get(), content.data() + filled, content.size() - filled);
       if (n < 0) {
         if (errno == EINTR) continue;
         return ErrnoError("read " + path, errno);
@@ -145,7 +147,8 @@ class Posix final : public FileSystem {
   Result<std::unique_ptr<MappedFile>> MapFile(
       const std::string& path) override {
     std::size_t size = 0;
-    Result<std::unique_ptr<FileDescriptor>> opened = OpenForReading(path, &size);
+    Result<std::unique_ptr<FileDescriptor>> opened =
+        OpenForReading(path, &size);
     if (!opened.ok()) return opened.status();
     const FileDescriptor& fd = **opened;
     void* address = nullptr;

@@ -69,13 +69,13 @@ Status SegmentReader::CheckHeader() const {
 ReadStep SegmentReader::RecordAt(std::uint64_t offset) const {
   std::uint64_t left = content_.size() - offset;
   if (left < kRecordHeaderSize) {
-    return Damaged(offset, "record header cut short (" + std::to_string(left) +
-                               " bytes)");
+    return Damaged(
+        offset, "record header cut short (" + std::to_string(left) + " bytes)");
   }
   std::uint32_t length = LoadLittle32(content_, offset + kCrcSize);
   if (length == 0 || length > kMaxPayload) {
-    return Damaged(offset, "impossible record length " +
-                               std::to_string(length));
+    return Damaged(offset,
+                   "impossible record length " + std::to_string(length));
   }
   if (length > left - kRecordHeaderSize) {
     return Damaged(offset, "record of " + std::to_string(length) +
@@ -83,10 +83,10 @@ ReadStep SegmentReader::RecordAt(std::uint64_t offset) const {
                                " bytes");
   }
 
-  std::string_view length_bytes = content_.substr(offset + kCrcSize,
-                                                  kLengthSize);
-  std::string_view payload = content_.substr(offset + kRecordHeaderSize,
-                                             length);
+  std::string_view length_bytes =
+      content_.substr(offset + kCrcSize, kLengthSize);
+  std::string_view payload =
+      content_.substr(offset + kRecordHeaderSize, length);
   std::uint32_t stored = UnmaskCrc(LoadLittle32(content_, offset));
   if (stored != Crc32c(length_bytes, payload)) {
     return Damaged(offset, "record checksum mismatch");

@@ -28,11 +28,11 @@ void ReadBack(std::string bytes) {
   (void)check;
 
   domain::Projection replayed;
-  Result<domain::Sequence> last = eventlog::ReadLog(
-      file_system, "/data", eventlog::TailPolicy::kCutOff, logger,
-      [&replayed](const domain::Event& event) {
-        return replayed.Apply(event);
-      });
+  Result<domain::Sequence> last =
+      eventlog::ReadLog(file_system, "/data", eventlog::TailPolicy::kCutOff,
+                        logger, [&replayed](const domain::Event& event) {
+                          return replayed.Apply(event);
+                        });
   // Whatever recovery accepted must replay again, unchanged.
   if (last.ok()) {
     domain::Projection again;

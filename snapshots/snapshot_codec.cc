@@ -1,8 +1,8 @@
 #include "snapshots/snapshot_codec.h"
 
+#include <bit>
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
-#include <bit>
 #include <cstddef>
 #include <sstream>
 
@@ -137,10 +137,10 @@ Result<domain::Sequence> ReadSnapshotHeader(std::string_view file) {
   }
   std::uint32_t version = LoadLittleEndian<std::uint32_t>(file, kVersionOffset);
   if (version != kFormatVersion) {
-    return FailedPreconditionError(
-        "snapshot format version " + std::to_string(version) +
-        " is not the one this build reads (" + std::to_string(kFormatVersion) +
-        ")");
+    return FailedPreconditionError("snapshot format version " +
+                                   std::to_string(version) +
+                                   " is not the one this build reads (" +
+                                   std::to_string(kFormatVersion) + ")");
   }
   return LoadLittleEndian<std::uint64_t>(file, kLastSequenceOffset);
 }
@@ -152,10 +152,9 @@ Result<domain::Projection> DecodeSnapshot(std::string_view file) {
   std::uint64_t body_length =
       LoadLittleEndian<std::uint64_t>(file, kBodyLengthOffset);
   if (body_length != file.size() - kHeaderSize) {
-    return CorruptionError("snapshot body is " +
-                           std::to_string(file.size() - kHeaderSize) +
-                           " bytes, its header says " +
-                           std::to_string(body_length));
+    return CorruptionError(
+        "snapshot body is " + std::to_string(file.size() - kHeaderSize) +
+        " bytes, its header says " + std::to_string(body_length));
   }
   std::string_view body = file.substr(kHeaderSize);
   std::uint32_t body_crc =
@@ -167,10 +166,9 @@ Result<domain::Projection> DecodeSnapshot(std::string_view file) {
   Result<ProjectionImage> image = DecodeBody(body);
   if (!image.ok()) return image.status();
   if (image->events.size() != *last_sequence) {
-    return CorruptionError("snapshot holds " +
-                           std::to_string(image->events.size()) +
-                           " events but its header says " +
-                           std::to_string(*last_sequence));
+    return CorruptionError(
+        "snapshot holds " + std::to_string(image->events.size()) +
+        " events but its header says " + std::to_string(*last_sequence));
   }
   return domain::Projection::Restore(std::move(image).value());
 }

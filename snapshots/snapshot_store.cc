@@ -77,8 +77,7 @@ Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
     if (snapshot.last_sequence > newest_allowed) {
       logger.Warning("skipping snapshot " + path + ": it covers sequence " +
                      std::to_string(snapshot.last_sequence) +
-                     " but the log ends at " +
-                     std::to_string(newest_allowed));
+                     " but the log ends at " + std::to_string(newest_allowed));
       continue;
     }
     Result<std::unique_ptr<eventlog::MappedFile>> file =

@@ -25,8 +25,8 @@ TEST(Crc32c, FastPathAgreesWithBoostOnEveryLengthAndAlignment) {
   std::string buffer(4096 + 16, '\0');
   for (char& c : buffer) c = static_cast<char>(random());
   for (std::size_t offset = 0; offset < 16; ++offset) {
-    for (std::size_t length : {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000,
-                               4096}) {
+    for (std::size_t length :
+         {0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4096}) {
       SCOPED_TRACE(testing::Message() << offset << "+" << length);
       std::string_view data(buffer.data() + offset, length);
       EXPECT_EQ(Crc32c(data), Crc32cPortable(data));

@@ -12,8 +12,9 @@ using domain::TaskSoftDeleted;
 std::vector<Event> EveryKindOfEvent() {
   return {
       Event{1, 1'700'000'000'000'000, TaskCreated{1, "Write docs", "", 5}},
-      Event{2, -3, TaskCreated{2, "Ünïcødé 日本語", std::string(65'536, 'd'),
-                               -1'000'000}},
+      Event{2, -3,
+            TaskCreated{2, "Ünïcødé 日本語", std::string(65'536, 'd'),
+                        -1'000'000}},
       Event{3, 9, TaskSoftDeleted{1}},
       Event{~0ull, 0, TaskSoftDeleted{~0ull}},
   };

@@ -21,8 +21,8 @@ class EventLogTest : public testing::Test {
   Status Open(LogOptions options = {}) {
     log_.reset();
     replayed_.clear();
-    Result<std::unique_ptr<EventLog>> log = EventLog::Open(
-        fs_, kDir, options, logger_, [this](const Event& event) {
+    Result<std::unique_ptr<EventLog>> log =
+        EventLog::Open(fs_, kDir, options, logger_, [this](const Event& event) {
           replayed_.push_back(event);
           return Status::Ok();
         });
@@ -86,7 +86,8 @@ TEST_F(EventLogTest, RollsToANewSegmentAtTheSizeLimit) {
   LogOptions small;
   small.segment_bytes = 200;
   ASSERT_TRUE(Open(small).ok());
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Append(std::string(40, 'a' + i)).ok());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(Append(std::string(40, 'a' + i)).ok());
   std::vector<std::string> names = *fs_.List(kDir);
   EXPECT_GT(names.size(), 3u);
   ASSERT_TRUE(Open(small).ok());
@@ -122,9 +123,9 @@ TEST_F(EventLogTest, ReaderBesideAWriterLeavesATornTailAlone) {
   ASSERT_TRUE(Append("kept").ok());
   std::string torn = Read(Segment(1)) + "\x01\x02";
   fs_.SetContent(Segment(1), torn);
-  Result<domain::Sequence> last = ReadLog(
-      fs_, kDir, TailPolicy::kLeaveBe, logger_,
-      [](const Event&) { return Status::Ok(); });
+  Result<domain::Sequence> last =
+      ReadLog(fs_, kDir, TailPolicy::kLeaveBe, logger_,
+              [](const Event&) { return Status::Ok(); });
   ASSERT_TRUE(last.ok());
   EXPECT_EQ(*last, 1u);
   EXPECT_EQ(Read(Segment(1)), torn);
@@ -169,8 +170,7 @@ TEST_F(EventLogTest, DamageFollowedByValidRecordsRefusesToOpen) {
   Status opened = Open();
   EXPECT_EQ(opened.code(), StatusCode::kCorruption);
   EXPECT_NE(opened.message().find(Segment(1) + " at offset " +
-                                  std::to_string(second_at) +
-                                  " (sequence 2)"),
+                                  std::to_string(second_at) + " (sequence 2)"),
             std::string::npos)
       << opened.message();
   EXPECT_EQ(Read(Segment(1)), content);  // nothing was cut

@@ -16,8 +16,8 @@ class LogCheckTest : public testing::Test {
  protected:
   void SetUp() override {
     for (int i = 1; i <= 6; ++i) {
-      ASSERT_TRUE(sut_.store().Create({"task " + std::to_string(i), "", {}})
-                      .ok());
+      ASSERT_TRUE(
+          sut_.store().Create({"task " + std::to_string(i), "", {}}).ok());
     }
   }
 
@@ -102,9 +102,9 @@ TEST_F(LogCheckTest, RepairKeepsTheValidPrefixAndQuarantinesTheRest) {
   EXPECT_EQ(repaired->kept_events, 2u);
 
   // Every byte is still somewhere: the prefix in place, the rest aside.
-  std::string quarantined = *sut_.fs().ReadFile(
-      repaired->quarantine + "/" + SegmentName(1) + ".from-" +
-      std::to_string(third));
+  std::string quarantined =
+      *sut_.fs().ReadFile(repaired->quarantine + "/" + SegmentName(1) +
+                          ".from-" + std::to_string(third));
   EXPECT_EQ(*sut_.fs().ReadFile(SegmentPath()) + quarantined, damaged);
 
   ASSERT_TRUE(sut_.Restart().ok());

@@ -80,9 +80,9 @@ TEST_F(SegmentReaderTest, ChecksumMismatchIsFoundAndValidRecordsAfterIt) {
 TEST_F(SegmentReaderTest, ZeroFilledTailIsDamage) {
   Write("record");
   content_.append(64, '\0');
-  EXPECT_EQ(ReadAll().back(), "DAMAGED@" + std::to_string(
-                                               kFileHeaderSize +
-                                               kRecordHeaderSize + 6));
+  EXPECT_EQ(
+      ReadAll().back(),
+      "DAMAGED@" + std::to_string(kFileHeaderSize + kRecordHeaderSize + 6));
 }
 
 // ---- File headers ----

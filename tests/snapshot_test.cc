@@ -44,8 +44,8 @@ class SnapshotTest : public testing::Test {
   }
 
   std::string TakeSnapshot() {
-    Result<std::string> name = snapshots::WriteSnapshot(
-        fs_, kDir, store().StateCopy(), 3, logger_);
+    Result<std::string> name =
+        snapshots::WriteSnapshot(fs_, kDir, store().StateCopy(), 3, logger_);
     EXPECT_TRUE(name.ok()) << name.status().ToString();
     return name.ok() ? *name : "";
   }
@@ -53,7 +53,9 @@ class SnapshotTest : public testing::Test {
   // The state in one canonical serialization.
   std::string Canonical() { return EncodeSnapshot(store().StateCopy()); }
 
-  std::string Path(const std::string& name) { return std::string(kDir) + "/" + name; }
+  std::string Path(const std::string& name) {
+    return std::string(kDir) + "/" + name;
+  }
 
   bool Warned(const std::string& part) {
     for (const std::string& warning : logger_.warnings()) {
@@ -188,8 +190,8 @@ TEST_F(SnapshotTest, CrashAtAnyPointOfWritingKeepsTheState) {
   for (std::size_t budget = 0; budget <= size; budget += 1 + size / 40) {
     SCOPED_TRACE(budget);
     fs_.FailWritesAfter(budget);
-    Result<std::string> name = snapshots::WriteSnapshot(
-        fs_, kDir, store().StateCopy(), 3, logger_);
+    Result<std::string> name =
+        snapshots::WriteSnapshot(fs_, kDir, store().StateCopy(), 3, logger_);
     fs_.FailWritesAfter(std::nullopt);
     fs_.CrashAndLoseUnsynced();
     ASSERT_TRUE(Reopen().ok());
@@ -197,9 +199,9 @@ TEST_F(SnapshotTest, CrashAtAnyPointOfWritingKeepsTheState) {
   }
 
   fs_.FailSyncs(true);
-  EXPECT_FALSE(snapshots::WriteSnapshot(fs_, kDir, store().StateCopy(), 3,
-                                        logger_)
-                   .ok());
+  EXPECT_FALSE(
+      snapshots::WriteSnapshot(fs_, kDir, store().StateCopy(), 3, logger_)
+          .ok());
   fs_.FailSyncs(false);
   fs_.CrashAndLoseUnsynced();
   ASSERT_TRUE(Reopen().ok());
@@ -227,9 +229,8 @@ RC_GTEST_PROP(SnapshotProperty, SnapshotPlusTailEqualsFullReplay, ()) {
     app::OpenStore opened = open(true);
     for (int i = 0; i < events; ++i) {
       if (i == snapshot_at) {
-        RC_ASSERT(snapshots::WriteSnapshot(fs, kDir,
-                                           opened.store->StateCopy(), 2,
-                                           logger)
+        RC_ASSERT(snapshots::WriteSnapshot(fs, kDir, opened.store->StateCopy(),
+                                           2, logger)
                       .ok());
       }
       auto visible = opened.store->Search("");

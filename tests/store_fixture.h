@@ -27,10 +27,9 @@ class StoreUnderTest {
     store_.reset();
     log_.reset();
     domain::Projection state;
-    Result<std::unique_ptr<eventlog::EventLog>> log =
-        eventlog::EventLog::Open(
-            fs_, "/data", options_, logger_,
-            [&state](const domain::Event& event) { return state.Apply(event); });
+    Result<std::unique_ptr<eventlog::EventLog>> log = eventlog::EventLog::Open(
+        fs_, "/data", options_, logger_,
+        [&state](const domain::Event& event) { return state.Apply(event); });
     if (!log.ok()) return log.status();
     log_ = std::move(log).value();
     store_ = std::make_unique<domain::TaskStore>(std::move(state), *log_,

@@ -70,27 +70,28 @@ void CheckAgreement(const Model& model, StoreUnderTest& sut) {
 }
 
 rc::Gen<std::string> Word() {
-  return rc::gen::element<std::string>("Cluster", "redis", "FIX", "docs",
-                                       "a", "Replica", "sentinel", "AOF");
+  return rc::gen::element<std::string>("Cluster", "redis", "FIX", "docs", "a",
+                                       "Replica", "sentinel", "AOF");
 }
 
 // Mostly valid titles, sometimes blank or one character too long.
 rc::Gen<std::string> Title() {
   return rc::gen::weightedOneOf<std::string>({
-      {8, rc::gen::map(rc::gen::mapcat(rc::gen::inRange<std::size_t>(1, 5),
-                                       [](std::size_t count) {
-                                         return rc::gen::container<
-                                             std::vector<std::string>>(
-                                             count, Word());
-                                       }),
-                       [](const std::vector<std::string>& words) {
-                         std::string title;
-                         for (const std::string& word : words) {
-                           if (!title.empty()) title += ' ';
-                           title += word;
-                         }
-                         return title;
-                       })},
+      {8,
+       rc::gen::map(rc::gen::mapcat(
+                        rc::gen::inRange<std::size_t>(1, 5),
+                        [](std::size_t count) {
+                          return rc::gen::container<std::vector<std::string>>(
+                              count, Word());
+                        }),
+                    [](const std::vector<std::string>& words) {
+                      std::string title;
+                      for (const std::string& word : words) {
+                        if (!title.empty()) title += ' ';
+                        title += word;
+                      }
+                      return title;
+                    })},
       {1, rc::gen::element<std::string>("", "   ", "\t")},
       {1, rc::gen::element(std::string(100, 'x'), std::string(101, 'y'))},
   });
@@ -206,10 +207,10 @@ struct Restart : Command {
 RC_GTEST_PROP(TaskStoreModel, AgreesWithReferenceModelAcrossRestarts, ()) {
   Model model;
   StoreUnderTest sut;
-  rc::state::check(model, sut,
-                   rc::state::gen::execOneOfWithArgs<Create, Create, Delete,
-                                                     Search, History,
-                                                     Restart>());
+  rc::state::check(
+      model, sut,
+      rc::state::gen::execOneOfWithArgs<Create, Create, Delete, Search, History,
+                                        Restart>());
 }
 
 RC_GTEST_PROP(TaskStoreModel, ReplayYieldsExactlyTheLiveState, ()) {

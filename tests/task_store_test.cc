@@ -121,8 +121,7 @@ TEST_F(TaskStoreTest, ConcurrentWritersShareAppendsAndGetDistinctIds) {
     ASSERT_TRUE(replayed.Apply(event).ok());
   }
   EXPECT_EQ(replayed, store_.StateCopy());
-  EXPECT_LT(journal_.appends(),
-            static_cast<int>(journal_.events().size()));
+  EXPECT_LT(journal_.appends(), static_cast<int>(journal_.events().size()));
 }
 
 }  // namespace

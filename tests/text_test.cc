@@ -14,9 +14,8 @@ TEST(CountCodePoints, CountsCodePointsNotBytes) {
 }
 
 TEST(CountCodePoints, RejectsMalformedUtf8) {
-  for (const char* bytes :
-       {"\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "a\xFF",
-        "\x80"}) {
+  for (const char* bytes : {"\xC3", "\xC0\xAF", "\xED\xA0\x80",
+                            "\xF4\x90\x80\x80", "a\xFF", "\x80"}) {
     SCOPED_TRACE(testing::PrintToString(std::string(bytes)));
     EXPECT_FALSE(CountCodePoints(bytes).has_value());
   }

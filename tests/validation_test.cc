@@ -15,8 +15,8 @@ std::string Repeat(std::string_view unit, std::size_t times) {
 
 TEST(ValidateTitle, AcceptsExactlyOneHundredCodePoints) {
   EXPECT_TRUE(ValidateTitle(Repeat("a", 100)).ok());
-  EXPECT_TRUE(ValidateTitle(Repeat("é", 100)).ok());     // 200 bytes
-  EXPECT_TRUE(ValidateTitle(Repeat("日", 100)).ok());    // 300 bytes
+  EXPECT_TRUE(ValidateTitle(Repeat("é", 100)).ok());   // 200 bytes
+  EXPECT_TRUE(ValidateTitle(Repeat("日", 100)).ok());  // 300 bytes
 }
 
 TEST(ValidateTitle, RejectsOneHundredAndOneCodePoints) {
