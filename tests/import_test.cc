@@ -96,6 +96,13 @@ TEST(ReadImportFile, ReadsALastLineWithoutNewline) {
   EXPECT_EQ(TitlesOf(plan), Strings({"a", "b"}));
 }
 
+TEST(ReadImportFile, AcceptsAFileThatStartsWithAByteOrderMark) {
+  ImportPlan plan = Read("\xEF\xBB\xBF{\"title\": \"first\"}\n"
+                         "{\"title\": \"second\"}\n");
+  EXPECT_TRUE(plan.problems.empty());
+  EXPECT_EQ(TitlesOf(plan), Strings({"first", "second"}));
+}
+
 TEST(ReadImportFile, AcceptsWindowsLineEndings) {
   ImportPlan plan = Read("{\"title\": \"a\"}\r\n\r\n{\"title\": \"b\"}\r\n");
 
