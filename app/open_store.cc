@@ -31,6 +31,7 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
   while (true) {
     std::string source = "the log";
     state = domain::Projection();
+    eventlog::ResumePoint resume;
     if (options.use_snapshots) {
       Result<std::optional<snapshots::LoadedSnapshot>> snapshot =
           snapshots::LoadNewestSnapshot(file_system, data_directory, logger,
@@ -39,27 +40,37 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
       if (*snapshot) {
         state = std::move((*snapshot)->state);
         source = (*snapshot)->name;
+        resume = {state.last_sequence(), (*snapshot)->fingerprint};
       }
     }
-    domain::Sequence covered = state.last_sequence();
     Result<std::unique_ptr<eventlog::EventLog>> log = eventlog::EventLog::Open(
         file_system, data_directory, options.log, logger,
         [&state](const domain::Event& event) { return state.Apply(event); },
-        covered);
+        resume);
+    if (!log.ok() && log.status().code() == StatusCode::kFailedPrecondition &&
+        resume.sequence > 0) {
+      // The snapshot was taken from another history of this log (one cut
+      // back by recovery or repair, or a restored backup): never use it.
+      TASKSTORE_RETURN_IF_ERROR(snapshots::SetSnapshotAside(
+          file_system, data_directory, source, log.status().message(),
+          logger));
+      newest_allowed = resume.sequence - 1;
+      continue;
+    }
     if (!log.ok()) {
       return log.status().WithContext("cannot open the event log in " +
                                       data_directory);
     }
-    if ((*log)->last_sequence() < covered) {
+    if ((*log)->last_sequence() < resume.sequence) {
       // The snapshot is ahead of the log; LoadNewestSnapshot says so when
       // it skips it on the next round.
       newest_allowed = (*log)->last_sequence();
       continue;
     }
     opened.log = std::move(log).value();
-    opened.snapshot_sequence = covered;
+    opened.snapshot_sequence = resume.sequence;
     logger.Info("started from " + source + " at sequence " +
-                std::to_string(covered));
+                std::to_string(resume.sequence));
     break;
   }
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -196,20 +196,29 @@ std::vector<Task> Projection::Search(std::string_view term) const {
   return found;
 }
 
+Event Projection::Rebuild(Sequence sequence) const {
+  const EventRecord& entry = image_.events[sequence - 1];
+  const TaskRecord& record = image_.tasks[entry.task_id - 1];
+  Event event{sequence, entry.recorded_at, TaskSoftDeleted{entry.task_id}};
+  if (entry.kind == EventRecord::Kind::kCreated) {
+    event.data = TaskCreated{entry.task_id, std::string(Title(record)),
+                             std::string(Description(record)),
+                             record.created_at};
+  }
+  return event;
+}
+
+std::optional<Event> Projection::EventAt(Sequence sequence) const {
+  if (sequence == 0 || sequence > last_sequence()) return std::nullopt;
+  return Rebuild(sequence);
+}
+
 std::vector<Event> Projection::HistoryOf(TaskId id) const {
   if (!Exists(id)) return {};
-  const TaskRecord& record = image_.tasks[id - 1];
   std::vector<Event> events;
-  for (Sequence at = record.last_event; at != 0;
+  for (Sequence at = image_.tasks[id - 1].last_event; at != 0;
        at = image_.events[at - 1].previous) {
-    const EventRecord& entry = image_.events[at - 1];
-    Event event{at, entry.recorded_at, TaskSoftDeleted{id}};
-    if (entry.kind == EventRecord::Kind::kCreated) {
-      event.data =
-          TaskCreated{id, std::string(Title(record)),
-                      std::string(Description(record)), record.created_at};
-    }
-    events.push_back(std::move(event));
+    events.push_back(Rebuild(at));
   }
   std::reverse(events.begin(), events.end());
   return events;

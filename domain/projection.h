@@ -109,6 +109,9 @@ class Projection {
   // Every event about task `id`, oldest first; empty when there is none.
   std::vector<Event> HistoryOf(TaskId id) const;
 
+  // Event `sequence` as it was recorded; nullopt past last_sequence().
+  std::optional<Event> EventAt(Sequence sequence) const;
+
   const ProjectionImage& image() const { return image_; }
 
   std::size_t visible_count() const { return visible_count_; }
@@ -121,6 +124,7 @@ class Projection {
   std::string_view Description(const TaskRecord& record) const;
   std::string_view FoldedTitle(const TaskRecord& record) const;
   Task Materialize(TaskId id) const;
+  Event Rebuild(Sequence sequence) const;  // REQUIRES: a known sequence
 
   ProjectionImage image_;
   std::size_t visible_count_ = 0;

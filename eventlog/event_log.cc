@@ -1,5 +1,6 @@
 #include "eventlog/event_log.h"
 
+#include "eventlog/crc32c.h"
 #include "eventlog/event_codec.h"
 #include "eventlog/record_format.h"
 #include "eventlog/segment_files.h"
@@ -55,16 +56,17 @@ class ReplayProgress {
 Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
                          TailPolicy policy, Logger& logger,
                          const EventVisitor& on_event,
-                         domain::Sequence skip_through) {
+                         const ResumePoint& resume) {
+  const domain::Sequence skip_through = resume.sequence;
   Result<std::vector<SegmentFile>> segments =
       ListSegments(file_system, directory);
   if (!segments.ok()) return segments.status();
 
-  // Start at the segment that holds event skip_through + 1; those before it
-  // are covered by the caller's snapshot.
+  // Start at the segment that holds the resume event, whose fingerprint
+  // is checked; those before it are covered by the caller's snapshot.
   std::size_t first_read = 0;
   for (std::size_t i = 1; i < segments->size(); ++i) {
-    if ((*segments)[i].first_sequence <= skip_through + 1) first_read = i;
+    if ((*segments)[i].first_sequence <= skip_through) first_read = i;
   }
 
   ReplayEnd end;
@@ -125,8 +127,17 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
         break;
       }
 
-      if (expected <= skip_through) {
+      if (expected < skip_through) {
         ++expected;  // framing and checksum are sound; the snapshot has it
+        continue;
+      }
+      if (expected == skip_through) {
+        if (Crc32c(step.payload) != resume.fingerprint) {
+          return FailedPreconditionError(
+              Where(path, step.offset, expected) +
+              ": the event differs from the one the snapshot ends with");
+        }
+        ++expected;
         continue;
       }
       Result<domain::Event> event = DecodeEvent(step.payload);
@@ -151,12 +162,16 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
 
 }  // namespace
 
+std::uint32_t EventFingerprint(const domain::Event& event) {
+  return Crc32c(EncodeEvent(event));
+}
+
 Result<domain::Sequence> ReadLog(FileSystem& file_system,
                                  const std::string& directory,
                                  TailPolicy policy, Logger& logger,
                                  const EventVisitor& on_event) {
   Result<ReplayEnd> end =
-      Replay(file_system, directory, policy, logger, on_event, 0);
+      Replay(file_system, directory, policy, logger, on_event, {});
   if (!end.ok()) return end.status();
   return end->last_sequence;
 }
@@ -172,10 +187,9 @@ EventLog::EventLog(FileSystem& file_system, std::string directory,
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(
     FileSystem& file_system, std::string directory, const LogOptions& options,
-    Logger& logger, const EventVisitor& on_event,
-    domain::Sequence skip_through) {
+    Logger& logger, const EventVisitor& on_event, const ResumePoint& resume) {
   Result<ReplayEnd> end = Replay(file_system, directory, TailPolicy::kCutOff,
-                                 logger, on_event, skip_through);
+                                 logger, on_event, resume);
   if (!end.ok()) return end.status();
 
   std::unique_ptr<EventLog> log(new EventLog(

@@ -39,6 +39,16 @@ struct LogOptions {
   std::uint64_t segment_bytes = 64ull << 20;
 };
 
+// Where a replay may begin: after event `sequence`, whose payload's CRC32C
+// must be `fingerprint` (see EventFingerprint).
+struct ResumePoint {
+  domain::Sequence sequence = 0;  // 0: replay everything
+  std::uint32_t fingerprint = 0;
+};
+
+// The fingerprint of an event: the CRC32C of its encoded payload.
+std::uint32_t EventFingerprint(const domain::Event& event);
+
 // Called with each replayed event in sequence order; a non-OK result stops
 // the replay and is returned with the event's position as context.
 using EventVisitor = std::function<Status(const domain::Event&)>;
@@ -67,16 +77,19 @@ class EventLog final : public domain::Journal {
   // `on_event`, then opens it for appending. The caller holds the data
   // directory's lock. `file_system` and `logger` must outlive the log.
   //
-  // Events up to `skip_through` (the last event of a snapshot the caller
-  // restored) are not decoded or passed on: segments that end before it
-  // are not even read, and the records before it in the segment that
-  // holds it are only checked for their framing and checksum. When the
-  // log ends before `skip_through`, last_sequence() says so and the
+  // With a `resume` point (the last event of a snapshot the caller
+  // restored), events up to it are not decoded or passed on: segments
+  // that end before it are not even read, and the records before it in
+  // the segment that holds it are only checked for their framing and
+  // checksum. The payload of the resume event must have the snapshot's
+  // fingerprint, or the snapshot belongs to another history (a log cut
+  // back and grown again, a restored backup): FailedPrecondition. When the
+  // log ends before the resume point, last_sequence() says so and the
   // caller must not trust its snapshot.
   static Result<std::unique_ptr<EventLog>> Open(
       FileSystem& file_system, std::string directory, const LogOptions& options,
       Logger& logger, const EventVisitor& on_event,
-      domain::Sequence skip_through = 0);
+      const ResumePoint& resume = {});
 
   // Syncs what is not yet durable (unless the log is read-only).
   ~EventLog() override;

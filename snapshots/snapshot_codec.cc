@@ -4,11 +4,13 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
 #include <cstddef>
+#include <optional>
 #include <sstream>
 
 #include "base/little_endian.h"
 #include "base/view_stream_buffer.h"
 #include "eventlog/crc32c.h"
+#include "eventlog/event_log.h"
 #include "snapshots/snapshot_format.h"
 
 namespace taskstore::snapshots {
@@ -111,9 +113,11 @@ Result<ProjectionImage> DecodeBody(std::string_view body) {
 std::string EncodeSnapshot(const domain::Projection& state) {
   std::string body = EncodeBody(state.image());
 
+  std::optional<domain::Event> last = state.EventAt(state.last_sequence());
   std::string file(kMagic);
   AppendLittleEndian<std::uint32_t>(file, kFormatVersion);
-  AppendLittleEndian<std::uint32_t>(file, 0);
+  AppendLittleEndian<std::uint32_t>(
+      file, last ? eventlog::EventFingerprint(*last) : 0);
   AppendLittleEndian<std::uint64_t>(file, state.last_sequence());
   AppendLittleEndian<std::uint64_t>(file, body.size());
   AppendLittleEndian<std::uint32_t>(file, MaskCrc(Crc32c(body)));
@@ -122,7 +126,7 @@ std::string EncodeSnapshot(const domain::Projection& state) {
   return file;
 }
 
-Result<domain::Sequence> ReadSnapshotHeader(std::string_view file) {
+Result<SnapshotHeader> ReadSnapshotHeader(std::string_view file) {
   if (file.size() < kHeaderSize) {
     return CorruptionError("snapshot header cut short (" +
                            std::to_string(file.size()) + " bytes)");
@@ -142,12 +146,18 @@ Result<domain::Sequence> ReadSnapshotHeader(std::string_view file) {
                                    " is not the one this build reads (" +
                                    std::to_string(kFormatVersion) + ")");
   }
-  return LoadLittleEndian<std::uint64_t>(file, kLastSequenceOffset);
+  SnapshotHeader header;
+  header.last_sequence =
+      LoadLittleEndian<std::uint64_t>(file, kLastSequenceOffset);
+  header.fingerprint =
+      LoadLittleEndian<std::uint32_t>(file, kFingerprintOffset);
+  return header;
 }
 
 Result<domain::Projection> DecodeSnapshot(std::string_view file) {
-  Result<domain::Sequence> last_sequence = ReadSnapshotHeader(file);
-  if (!last_sequence.ok()) return last_sequence.status();
+  Result<SnapshotHeader> header = ReadSnapshotHeader(file);
+  if (!header.ok()) return header.status();
+  const domain::Sequence last_sequence = header->last_sequence;
 
   std::uint64_t body_length =
       LoadLittleEndian<std::uint64_t>(file, kBodyLengthOffset);
@@ -165,10 +175,10 @@ Result<domain::Projection> DecodeSnapshot(std::string_view file) {
 
   Result<ProjectionImage> image = DecodeBody(body);
   if (!image.ok()) return image.status();
-  if (image->events.size() != *last_sequence) {
+  if (image->events.size() != last_sequence) {
     return CorruptionError(
         "snapshot holds " + std::to_string(image->events.size()) +
-        " events but its header says " + std::to_string(*last_sequence));
+        " events but its header says " + std::to_string(last_sequence));
   }
   return domain::Projection::Restore(std::move(image).value());
 }

@@ -8,7 +8,9 @@
 //   header (kHeaderSize bytes, integers little-endian)
 //     magic          8 bytes  kMagic
 //     format version 4 bytes  kFormatVersion
-//     reserved       4 bytes  zero
+//     fingerprint    4 bytes  CRC32C of the log payload of the last event
+//                             covered (0 for none), which ties the
+//                             snapshot to one history of the log
 //     last sequence  8 bytes  the last event the state includes
 //     body length    8 bytes
 //     body crc       4 bytes  masked CRC32C of the body
@@ -49,7 +51,7 @@ inline constexpr std::uint32_t kFormatVersion = 1;
 
 inline constexpr std::size_t kMagicOffset = 0;
 inline constexpr std::size_t kVersionOffset = 8;
-inline constexpr std::size_t kReservedOffset = 12;
+inline constexpr std::size_t kFingerprintOffset = 12;
 inline constexpr std::size_t kLastSequenceOffset = 16;
 inline constexpr std::size_t kBodyLengthOffset = 24;
 inline constexpr std::size_t kBodyCrcOffset = 32;

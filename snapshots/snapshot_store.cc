@@ -56,13 +56,31 @@ Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
   Result<std::vector<SnapshotFile>> snapshots =
       ListSnapshots(file_system, directory);
   if (!snapshots.ok()) return snapshots.status();
-  for (std::size_t i = static_cast<std::size_t>(std::max(keep, 1));
-       i < snapshots->size(); ++i) {
+  // The one just written is kept whatever its rank: a newer-numbered
+  // snapshot may be one the log has not reached.
+  int kept = 1;
+  for (const SnapshotFile& snapshot : *snapshots) {
+    if (snapshot.name == name) continue;
+    if (kept < std::max(keep, 1)) {
+      ++kept;
+      continue;
+    }
     TASKSTORE_RETURN_IF_ERROR(file_system.Remove(
-        eventlog::JoinPath(directory, (*snapshots)[i].name)));
+        eventlog::JoinPath(directory, snapshot.name)));
   }
   TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
   return name;
+}
+
+Status SetSnapshotAside(eventlog::FileSystem& file_system,
+                        const std::string& directory, const std::string& name,
+                        const std::string& reason, Logger& logger) {
+  std::string path = eventlog::JoinPath(directory, name);
+  TASKSTORE_RETURN_IF_ERROR(file_system.Rename(path, path + ".stale"));
+  TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
+  logger.Warning("set snapshot " + path + " aside as " + name +
+                 ".stale: " + reason);
+  return Status::Ok();
 }
 
 Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
@@ -89,13 +107,17 @@ Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
       state = CorruptionError("its header says sequence " +
                               std::to_string(state->last_sequence()));
     }
+    std::uint32_t fingerprint = 0;
+    if (state.ok()) {
+      fingerprint = ReadSnapshotHeader((*file)->contents())->fingerprint;
+    }
     if (!state.ok()) {
       logger.Warning("skipping snapshot " + path + ": " +
                      state.status().ToString());
       continue;
     }
     return std::optional<LoadedSnapshot>(
-        LoadedSnapshot{snapshot.name, std::move(state).value()});
+        LoadedSnapshot{snapshot.name, std::move(state).value(), fingerprint});
   }
   return std::optional<LoadedSnapshot>();
 }

@@ -39,11 +39,19 @@ Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
 struct LoadedSnapshot {
   std::string name;
   domain::Projection state;
+  std::uint32_t fingerprint = 0;  // of the last event covered
 };
+
+// Renames snapshot `name` to "<name>.stale", out of every later choice,
+// and logs why. For a snapshot that does not belong to the log's history.
+Status SetSnapshotAside(eventlog::FileSystem& file_system,
+                        const std::string& directory, const std::string& name,
+                        const std::string& reason, Logger& logger);
 
 // The newest snapshot that loads and covers at most `newest_allowed`
 // events. Damaged, truncated, future-version and too-new snapshots are
-// skipped with a warning naming them; nullopt when none is usable. Fails
+// skipped with a warning naming them (and left in place: a too-new one may
+// be the log's future after a repair is undone); nullopt when none is usable. Fails
 // only when the directory cannot be listed.
 Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
     eventlog::FileSystem& file_system, const std::string& directory,

@@ -4,6 +4,8 @@
 
 #include "app/open_store.h"
 #include "eventlog/memory_file_system.h"
+#include "eventlog/record_format.h"
+#include "eventlog/segment_reader.h"
 #include "snapshots/snapshot_codec.h"
 #include "snapshots/snapshot_format.h"
 #include "snapshots/snapshot_store.h"
@@ -174,6 +176,37 @@ TEST_F(DamagedSnapshotTest, SnapshotAheadOfTheLogIsSkipped) {
   ASSERT_TRUE(Reopen().ok());
   EXPECT_EQ(Canonical(), expected_);
   EXPECT_TRUE(Warned("skipping snapshot " + Path(SnapshotName(100))));
+}
+
+TEST_F(DamagedSnapshotTest, SnapshotOfAnotherHistoryIsSetAside) {
+  std::string name = Prepare();  // snapshot at 6, log at 8
+  // Cut the log back to 5 events, as recovery or repair may, then let it
+  // grow again with other events: the snapshot at 6 no longer describes it.
+  std::string segment = Path(eventlog::SegmentName(1));
+  std::string log = *fs_.ReadFile(segment);
+  ASSERT_TRUE(Reopen(/*use_snapshots=*/false).ok());
+  opened_.reset();
+  std::vector<std::size_t> ends;
+  {
+    eventlog::SegmentReader reader(log);
+    for (auto step = reader.Next(); step.kind == eventlog::ReadStep::Kind::kRecord;
+         step = reader.Next()) {
+      ends.push_back(step.offset + eventlog::kRecordHeaderSize +
+                     step.payload.size());
+    }
+  }
+  fs_.SetContent(segment, log.substr(0, ends[4]));
+  ASSERT_TRUE(Reopen().ok());
+  ASSERT_TRUE(store().Create({"a different sixth", "", {}}).ok());
+  ASSERT_TRUE(store().Create({"and seventh", "", {}}).ok());
+  std::string grown = Canonical();
+  opened_.reset();
+
+  ASSERT_TRUE(Reopen().ok());
+  EXPECT_EQ(Canonical(), grown);
+  EXPECT_EQ(opened_->snapshot_sequence, 3u);
+  EXPECT_TRUE(Warned("set snapshot " + Path(name) + " aside"));
+  EXPECT_TRUE(fs_.ReadFile(Path(name) + ".stale").ok());
 }
 
 // ---- Crashes while a snapshot is written ----
