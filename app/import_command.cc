@@ -1,6 +1,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 
@@ -33,9 +36,16 @@ void PrintProblems(const std::vector<ImportProblem>& problems) {
 }  // namespace
 
 int RunImport(const ImportFlags& flags) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(flags.file, error)) {
+    std::fprintf(stderr, "cannot read %s: %s\n", flags.file.c_str(),
+                 error ? error.message().c_str() : "not a regular file");
+    return 1;
+  }
   std::ifstream input(flags.file, std::ios::binary);
   if (!input) {
-    std::fprintf(stderr, "cannot read %s\n", flags.file.c_str());
+    std::fprintf(stderr, "cannot read %s: %s\n", flags.file.c_str(),
+                 std::strerror(errno));
     return 1;
   }
   ImportPlan plan = ReadImportFile(input);

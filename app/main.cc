@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   serve_command
       ->add_option("--snapshot-every", serve.snapshot_every,
                    "write a snapshot after this many events; 0: never")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   serve_command
       ->add_option("--snapshot-keep", serve.snapshot_keep,
                    "how many snapshots to keep")
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
   CLI::App* log_command = app.add_subcommand(
       "log", "print the events as JSON lines, oldest first, for audit");
   AddDataFlag(*log_command, log.data_directory);
-  log_command->add_option("--task", log.task, "only the events of this task");
+  log_command->add_option("--task", log.task, "only the events of this task")
+      ->check(CLI::PositiveNumber);
 
   VerifyFlags verify;
   CLI::App* verify_command = app.add_subcommand(
@@ -93,7 +95,14 @@ int main(int argc, char** argv) {
       "directory (nothing is deleted)");
   AddDataFlag(*repair_command, repair.data_directory);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version are "errors" with exit code 0; every real
+    // usage error exits with 2, as the README promises.
+    int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
 
   if (serve_command->parsed()) return taskstore::app::RunServe(serve);
   if (import_command->parsed()) return taskstore::app::RunImport(import);

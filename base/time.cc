@@ -12,6 +12,9 @@ using std::chrono::year_month_day;
 
 constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 constexpr std::int64_t kSecondsPerDay = 86'400;
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+constexpr std::int64_t kFirstSecond = -62'135'596'800;
+constexpr std::int64_t kLastSecond = 253'402'300'799;
 
 // Reads exactly `width` decimal digits at `pos`; false when any is missing.
 bool ReadDigits(std::string_view text, size_t pos, size_t width, int* out) {
@@ -143,6 +146,11 @@ Result<UnixMicros> ParseRfc3339(std::string_view text) {
   std::int64_t day_number = sys_days{date}.time_since_epoch().count();
   std::int64_t seconds = day_number * kSecondsPerDay + hour * 3600 +
                          minute * 60 + second - offset_seconds;
+  // Only instants whose UTC form has a four-digit year can be written back
+  // out as RFC 3339.
+  if (seconds < kFirstSecond || seconds > kLastSecond) {
+    return Invalid(text, "outside the years 0001 to 9999 in UTC");
+  }
   return seconds * kMicrosPerSecond + micros;
 }
 

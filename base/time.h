@@ -28,7 +28,8 @@ std::string FormatRfc3339(UnixMicros time);
 // Parses RFC 3339 date-times ("2009-03-22T10:30:00+01:00",
 // "2024-05-01T09:30:00.25Z"); a lower-case "t"/"z" and a space in place of
 // "T" are accepted as RFC 3339 allows. Fractions past microseconds are
-// truncated. Fails with InvalidArgument naming the problem.
+// truncated. Fails with InvalidArgument naming the problem, also for
+// instants outside the years 0001 to 9999 in UTC.
 Result<UnixMicros> ParseRfc3339(std::string_view text);
 
 }  // namespace taskstore

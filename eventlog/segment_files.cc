@@ -12,7 +12,12 @@ std::string SegmentName(domain::Sequence first_sequence) {
 }
 
 std::optional<domain::Sequence> ParseSegmentName(std::string_view name) {
-  return ParseNumberedFileName(name, kSegmentPrefix, kSegmentSuffix);
+  // Sequence numbers start at 1, so "segment-…0" is a stray file, not a
+  // segment; serve, verify and repair all ignore it alike.
+  std::optional<domain::Sequence> first =
+      ParseNumberedFileName(name, kSegmentPrefix, kSegmentSuffix);
+  if (first == 0) return std::nullopt;
+  return first;
 }
 
 Result<std::vector<SegmentFile>> ListSegments(FileSystem& file_system,

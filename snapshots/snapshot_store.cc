@@ -29,6 +29,24 @@ Result<std::vector<SnapshotFile>> ListSnapshots(
   return snapshots;
 }
 
+namespace {
+
+// Writes `bytes` to `temporary` and makes them durable. A temporary file
+// left by an earlier crash is started afresh.
+Status WriteTemporary(eventlog::FileSystem& file_system,
+                      const std::string& temporary, std::string_view bytes) {
+  Result<std::unique_ptr<eventlog::AppendableFile>> file =
+      file_system.OpenAppendable(temporary);
+  if (!file.ok()) return file.status();
+  if ((*file)->Size() != 0) {
+    TASKSTORE_RETURN_IF_ERROR(file_system.Truncate(temporary, 0));
+  }
+  TASKSTORE_RETURN_IF_ERROR((*file)->Append(bytes));
+  return (*file)->Sync();
+}
+
+}  // namespace
+
 Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
                                   const std::string& directory,
                                   const domain::Projection& state, int keep,
@@ -37,18 +55,14 @@ Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
   std::string path = eventlog::JoinPath(directory, name);
   std::string temporary = path + ".tmp";
   std::string bytes = EncodeSnapshot(state);
-  {
-    // A temporary file left by an earlier crash is started afresh.
-    Result<std::unique_ptr<eventlog::AppendableFile>> file =
-        file_system.OpenAppendable(temporary);
-    if (!file.ok()) return file.status();
-    if ((*file)->Size() != 0) {
-      TASKSTORE_RETURN_IF_ERROR(file_system.Truncate(temporary, 0));
-    }
-    TASKSTORE_RETURN_IF_ERROR((*file)->Append(bytes));
-    TASKSTORE_RETURN_IF_ERROR((*file)->Sync());
+  Status written = WriteTemporary(file_system, temporary, bytes);
+  if (written.ok()) written = file_system.Rename(temporary, path);
+  if (!written.ok()) {
+    // Do not leave a partial file holding space on a disk that may be
+    // full; a failure to remove it changes nothing about the outcome.
+    (void)file_system.Remove(temporary);
+    return written;
   }
-  TASKSTORE_RETURN_IF_ERROR(file_system.Rename(temporary, path));
   TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
   logger.Info("wrote snapshot " + path + " (" + std::to_string(bytes.size()) +
               " bytes, " + std::to_string(state.task_count()) + " tasks)");

@@ -45,7 +45,8 @@ TEST(Rfc3339, RejectsMalformedText) {
        {"", "2009-03-22", "2009-03-22T10:30:00", "2009-02-30T00:00:00Z",
         "2009-13-01T00:00:00Z", "2009-03-22T24:00:00Z", "2009-03-22T10:30Z",
         "2009-03-22T10:30:00+1:00", "2009-03-22T10:30:00.Z",
-        "2009-03-22T10:30:00Zjunk", "yesterday"}) {
+        "2009-03-22T10:30:00Zjunk", "yesterday", "9999-12-31T23:59:60Z",
+        "0000-01-01T00:00:00+00:01"}) {
     SCOPED_TRACE(text);
     Result<UnixMicros> parsed = ParseRfc3339(text);
     ASSERT_FALSE(parsed.ok());
