@@ -1,5 +1,6 @@
 // `taskstore verify` and `taskstore repair`.
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 #include "app/commands.h"
@@ -13,10 +14,22 @@
 namespace taskstore::app {
 namespace {
 
+// NotFound unless `data_directory` is an existing directory: these
+// commands inspect a store, they never create one.
+Status RequireDirectory(const std::string& data_directory) {
+  std::error_code error;
+  if (std::filesystem::is_directory(data_directory, error)) return Status::Ok();
+  return NotFoundError("data directory " + data_directory + " does not exist");
+}
+
 // Takes the data directory's lock, so that no server writes meanwhile;
 // a failure is logged.
 Result<std::unique_ptr<eventlog::FileLock>> LockDirectory(
     const std::string& data_directory, Logger& logger) {
+  if (Status exists = RequireDirectory(data_directory); !exists.ok()) {
+    logger.Error(exists.ToString());
+    return exists;
+  }
   eventlog::FileSystem& file_system = eventlog::PosixFileSystem();
   Result<std::unique_ptr<eventlog::FileLock>> lock =
       file_system.Lock(eventlog::JoinPath(data_directory, kLockFileName));
@@ -66,6 +79,10 @@ bool CompareSnapshot(const std::string& data_directory,
 
 int RunSnapshot(const SnapshotFlags& flags) {
   StderrLogger logger;
+  if (Status exists = RequireDirectory(flags.data_directory); !exists.ok()) {
+    logger.Error(exists.ToString());
+    return 1;
+  }
   Result<OpenStore> opened = OpenDataDirectory(
       eventlog::PosixFileSystem(), flags.data_directory, OpenOptions{}, logger);
   if (!opened.ok()) {

@@ -1,6 +1,9 @@
 // The `taskstore` executable: parses the command line and hands over to
 // one subcommand (see commands.h).
 #include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdint>
+#include <string>
 
 #include "app/commands.h"
 
@@ -16,6 +19,24 @@ using taskstore::app::VerifyFlags;
 void AddDataFlag(CLI::App& command, std::string& directory) {
   command.add_option("--data", directory, "data directory")
       ->capture_default_str();
+}
+
+// Accepts decimal whole numbers of at least `minimum`. CLI11's own range
+// check converts "-1" to an unsigned number first, which wraps around.
+CLI::Validator WholeNumber(std::uint64_t minimum) {
+  return CLI::Validator(
+      [minimum](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        auto [end, error] =
+            std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error != std::errc() || end != text.data() + text.size() ||
+            value < minimum) {
+          return "expected a whole number of at least " +
+                 std::to_string(minimum) + ", not " + text;
+        }
+        return std::string();
+      },
+      "NUMBER");
 }
 
 }  // namespace
@@ -50,7 +71,7 @@ int main(int argc, char** argv) {
       ->add_option("--snapshot-every", serve.snapshot_every,
                    "write a snapshot after this many events; 0: never")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(WholeNumber(0));
   serve_command
       ->add_option("--snapshot-keep", serve.snapshot_keep,
                    "how many snapshots to keep")
@@ -73,7 +94,7 @@ int main(int argc, char** argv) {
       "log", "print the events as JSON lines, oldest first, for audit");
   AddDataFlag(*log_command, log.data_directory);
   log_command->add_option("--task", log.task, "only the events of this task")
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber(1));
 
   VerifyFlags verify;
   CLI::App* verify_command = app.add_subcommand(

@@ -52,8 +52,7 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
       // The snapshot was taken from another history of this log (one cut
       // back by recovery or repair, or a restored backup): never use it.
       TASKSTORE_RETURN_IF_ERROR(snapshots::SetSnapshotAside(
-          file_system, data_directory, source, log.status().message(),
-          logger));
+          file_system, data_directory, source, log.status().message(), logger));
       newest_allowed = resume.sequence - 1;
       continue;
     }

@@ -29,28 +29,41 @@ Result<LogCheck> CheckLog(FileSystem& file_system, const std::string& directory,
 
   LogCheck check;
   domain::Sequence expected = 1;
+  // After damage, how many records were lost is unknown: the next valid
+  // record sets the sequence, and the events after it cannot be folded
+  // into a state that misses some, so they are no longer visited. One
+  // problem is reported per damage, not one per event behind it.
+  bool resynchronizing = false;
+  bool visiting = true;
   for (std::size_t i = 0; i < segments->size(); ++i) {
     const SegmentFile& segment = (*segments)[i];
     const bool last_segment = i + 1 == segments->size();
     auto report = [&](std::uint64_t offset, std::string what, bool torn) {
       check.problems.push_back(
           LogProblem{segment.name, offset, expected, std::move(what), torn});
+      if (!torn) visiting = false;
     };
 
-    if (segment.first_sequence != expected) {
+    if (segment.first_sequence != expected && !resynchronizing) {
       report(0,
              "segment begins at sequence " +
                  std::to_string(segment.first_sequence) +
                  ": events are missing before it",
              false);
-      expected = segment.first_sequence;
     }
+    expected = segment.first_sequence;
+    resynchronizing = false;
     Result<std::string> content =
         file_system.ReadFile(JoinPath(directory, segment.name));
-    if (!content.ok()) return content.status();
+    if (!content.ok()) {
+      report(0, content.status().message(), false);
+      resynchronizing = true;
+      continue;
+    }
     SegmentReader reader(*content);
     if (Status header = reader.CheckHeader(); !header.ok()) {
       report(0, header.message(), false);
+      resynchronizing = true;
       continue;
     }
 
@@ -62,23 +75,29 @@ Result<LogCheck> CheckLog(FileSystem& file_system, const std::string& directory,
         report(step.offset, step.problem, last_segment && !resume);
         if (!resume) break;
         reader.SkipTo(*resume);
+        resynchronizing = true;
         continue;
       }
       Result<domain::Event> event = DecodeEvent(step.payload);
       if (!event.ok()) {
         report(step.offset, event.status().message(), false);
+        ++expected;
         continue;
       }
-      if (event->sequence != expected) {
-        report(step.offset, "holds sequence " + std::to_string(event->sequence),
+      if (event->sequence != expected && !resynchronizing) {
+        report(step.offset,
+               "holds sequence " + std::to_string(event->sequence) + " where " +
+                   std::to_string(expected) + " was expected",
                false);
-        expected = event->sequence;
       }
-      if (Status visited = on_event(*event); !visited.ok()) {
-        report(step.offset, visited.message(), false);
-      } else {
-        ++check.events;
+      expected = event->sequence;
+      resynchronizing = false;
+      if (visiting) {
+        if (Status visited = on_event(*event); !visited.ok()) {
+          report(step.offset, visited.message(), false);
+        }
       }
+      ++check.events;
       ++expected;
     }
   }
@@ -147,9 +166,11 @@ Result<RepairOutcome> RepairLog(FileSystem& file_system,
 
   outcome.changed = true;
   logger.Warning("repaired " + directory + ": kept " +
-                 std::to_string(outcome.kept_events) +
-                 " events; moved everything from " + first.ToString() +
-                 " on into " + outcome.quarantine);
+                 std::to_string(outcome.kept_events) + " events; moved " +
+                 first.segment + " from offset " +
+                 std::to_string(first.offset) +
+                 " on, and every later segment, into " + outcome.quarantine +
+                 " (the first problem: " + first.what + ")");
   return outcome;
 }
 

@@ -38,9 +38,10 @@ struct LogCheck {
 
 // Reads the whole log without changing it, listing every problem instead
 // of stopping at the first: after damage it resumes at the next valid
-// record. `on_event` sees each valid event; a non-OK result is listed as a
+// record. `on_event` sees each valid event up to the first problem (a
+// state cannot be folded past a hole); a non-OK result is listed as a
 // problem at that event (a projection uses this to report events that
-// contradict the state). Fails only when the directory cannot be read.
+// contradict the state). Fails only when the directory cannot be listed.
 Result<LogCheck> CheckLog(FileSystem& file_system, const std::string& directory,
                           const EventVisitor& on_event);
 

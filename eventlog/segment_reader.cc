@@ -78,9 +78,10 @@ ReadStep SegmentReader::RecordAt(std::uint64_t offset) const {
                    "impossible record length " + std::to_string(length));
   }
   if (length > left - kRecordHeaderSize) {
-    return Damaged(offset, "record of " + std::to_string(length) +
-                               " bytes cut short at " + std::to_string(left) +
-                               " bytes");
+    return Damaged(offset, "record claims " + std::to_string(length) +
+                               " payload bytes but only " +
+                               std::to_string(left - kRecordHeaderSize) +
+                               " follow its header");
   }
 
   std::string_view length_bytes =

@@ -158,6 +158,10 @@ std::string HtmlEscape(std::string_view text) {
       case '\'':
         escaped += "&#39;";
         break;
+      case '\0':
+        // HTML forbids NUL in text; browsers show U+FFFD in its place.
+        escaped += "&#xFFFD;";
+        break;
       default:
         escaped += c;
     }

@@ -99,8 +99,9 @@ Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body) {
   Json json;
   try {
     json = Json::parse(body);
-  } catch (const Json::parse_error& error) {
-    // The JSON library reports by exception; it stops here.
+  } catch (const Json::exception& error) {
+    // The JSON library reports by exception, a syntax error or a number
+    // out of range alike; it stops here.
     return InvalidArgumentError("request body is not valid JSON (" +
                                 WithoutTag(error.what()) + ")");
   }
@@ -123,7 +124,8 @@ Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body) {
   command.title = title->get<std::string>();
 
   auto description = json.find("description");
-  if (description != json.end()) {
+  // null means "none", as in `taskstore import`.
+  if (description != json.end() && !description->is_null()) {
     if (!description->is_string()) {
       return InvalidArgumentError(
           R"(member "description" must be a string, not )" +

@@ -35,7 +35,8 @@ std::string EventJson(const domain::Event& event);
 // {"snapshot": name}.
 std::string SnapshotJson(std::string_view name);
 
-// Reads a create request, {"title": string, "description"?: string};
+// Reads a create request, {"title": string, "description"?: string or
+// null};
 // other members are ignored. Fails with InvalidArgument, saying what to
 // fix, when the body is not JSON, not an object, lacks a string "title"
 // or has a "description" that is not a string. The title and

@@ -184,6 +184,10 @@ Response GetHistory(const Call& call) {
 }
 
 Response TakeSnapshot(const Call& call) {
+  if (IsCrossSite(call.request)) {
+    return ProblemResponse(HttpStatus::forbidden,
+                           "admin requests from another web site are refused");
+  }
   if (!call.admin.take_snapshot) {
     return ProblemResponse(HttpStatus::not_implemented,
                            "this server takes no snapshots");

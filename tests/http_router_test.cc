@@ -141,6 +141,37 @@ TEST_F(RouterTest, SnapshotRouteReportsFailuresAndAbsence) {
   ExpectProblem(Get("/api/admin/snapshot"), HttpStatus::method_not_allowed);
 }
 
+TEST_F(RouterTest, SnapshotRouteRefusesOtherSites) {
+  bool taken = false;
+  admin_.take_snapshot = [&taken]() -> Result<std::string> {
+    taken = true;
+    return std::string("snapshot");
+  };
+  Request request(verb::post, "/api/admin/snapshot", 11);
+  request.set(field::host, "127.0.0.1:8080");
+  request.set(field::origin, "http://evil.example");
+  ExpectProblem(Route(store_, request, admin_), HttpStatus::forbidden);
+  EXPECT_FALSE(taken);
+}
+
+TEST_F(RouterTest, CreateTakesNullDescriptionAsNone) {
+  Response response = PostJson(R"({"title": "t", "description": null})");
+  EXPECT_EQ(response.result(), HttpStatus::created);
+  EXPECT_EQ(Body(response)["description"], "");
+}
+
+TEST_F(RouterTest, CreateRefusesAnOverflowingNumberWith400) {
+  ExpectProblem(PostJson(R"({"title": "a", "x": 1e999999})"),
+                HttpStatus::bad_request);
+}
+
+TEST_F(RouterTest, PageShowsNulAsAReplacementCharacter) {
+  Add("nul", std::string("a\0b", 3));
+  Response page = Get("/tasks");
+  EXPECT_TRUE(Contains(page.body(), "a&#xFFFD;b"));
+  EXPECT_EQ(page.body().find('\0'), std::string::npos);
+}
+
 // ---------------------------------------------------------------------
 // Health and redirects
 
