@@ -136,4 +136,9 @@ Result<domain::Event> DecodeEvent(std::string_view payload) {
   return event;
 }
 
+bool IsEventFrom(std::string_view payload, domain::Sequence sequence) {
+  Result<domain::Event> event = DecodeEvent(payload);
+  return event.ok() && event->sequence >= sequence;
+}
+
 }  // namespace taskstore::eventlog

@@ -22,6 +22,11 @@ std::string EncodeEvent(const domain::Event& event);
 // version, or when bytes are left over.
 Result<domain::Event> DecodeEvent(std::string_view payload);
 
+// True when `payload` decodes as an event numbered `sequence` or later:
+// what may follow damage in a real log, unlike record-shaped bytes that a
+// client put inside a title or description.
+bool IsEventFrom(std::string_view payload, domain::Sequence sequence);
+
 }  // namespace taskstore::eventlog
 
 #endif  // TASKSTORE_EVENTLOG_EVENT_CODEC_H_

@@ -110,7 +110,11 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
         // written after it; damage with valid records behind it (or in a
         // later segment) must be bit rot or tampering, and dropping what
         // follows would lose acknowledged events.
-        if (!last_segment || reader.HasValidRecordAfter(step.offset)) {
+        if (!last_segment ||
+            reader.HasValidRecordAfter(step.offset,
+                                       [expected](std::string_view payload) {
+                                         return IsEventFrom(payload, expected);
+                                       })) {
           return CorruptionError(
               Where(path, step.offset, expected) + ": " + step.problem +
               ", and valid records follow; run `taskstore verify` to list "

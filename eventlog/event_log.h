@@ -86,10 +86,12 @@ class EventLog final : public domain::Journal {
   // back and grown again, a restored backup): FailedPrecondition. When the
   // log ends before the resume point, last_sequence() says so and the
   // caller must not trust its snapshot.
-  static Result<std::unique_ptr<EventLog>> Open(
-      FileSystem& file_system, std::string directory, const LogOptions& options,
-      Logger& logger, const EventVisitor& on_event,
-      const ResumePoint& resume = {});
+  static Result<std::unique_ptr<EventLog>> Open(FileSystem& file_system,
+                                                std::string directory,
+                                                const LogOptions& options,
+                                                Logger& logger,
+                                                const EventVisitor& on_event,
+                                                const ResumePoint& resume = {});
 
   // Syncs what is not yet durable (unless the log is read-only).
   ~EventLog() override;

@@ -70,8 +70,11 @@ Result<LogCheck> CheckLog(FileSystem& file_system, const std::string& directory,
     for (ReadStep step = reader.Next(); step.kind != ReadStep::Kind::kEnd;
          step = reader.Next()) {
       if (step.kind == ReadStep::Kind::kDamaged) {
-        std::optional<std::uint64_t> resume =
-            reader.FindValidRecordAfter(step.offset);
+        domain::Sequence damaged = expected;
+        std::optional<std::uint64_t> resume = reader.FindValidRecordAfter(
+            step.offset, [damaged](std::string_view payload) {
+              return IsEventFrom(payload, damaged);
+            });
         report(step.offset, step.problem, last_segment && !resume);
         if (!resume) break;
         reader.SkipTo(*resume);

@@ -117,12 +117,15 @@ ReadStep SegmentReader::Next() {
 }
 
 std::optional<std::uint64_t> SegmentReader::FindValidRecordAfter(
-    std::uint64_t offset) const {
+    std::uint64_t offset, const PayloadCheck& accept) const {
   // Most offsets fail on the length check at once; only plausible lengths
   // cost a CRC, so the scan is cheap for the short tails it usually sees.
   for (std::uint64_t at = offset + 1; at + kRecordHeaderSize < content_.size();
        ++at) {
-    if (RecordAt(at).kind == ReadStep::Kind::kRecord) return at;
+    ReadStep step = RecordAt(at);
+    if (step.kind != ReadStep::Kind::kRecord) continue;
+    if (accept && !accept(step.payload)) continue;
+    return at;
   }
   return std::nullopt;
 }

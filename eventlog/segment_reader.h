@@ -4,6 +4,7 @@
 #define TASKSTORE_EVENTLOG_SEGMENT_READER_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,12 +40,21 @@ class SegmentReader {
   // True when a valid record (plausible length, matching CRC) starts at
   // any offset after `offset`: the test that tells damage in the middle of
   // a segment from a write torn by a crash, which can only be last.
-  bool HasValidRecordAfter(std::uint64_t offset) const {
-    return FindValidRecordAfter(offset).has_value();
+  //
+  // `accept`, when given, must also approve the candidate's payload: a
+  // caller that knows what may follow (events with later sequence
+  // numbers) so ignores a record-shaped run of bytes inside a client's
+  // text.
+  using PayloadCheck = std::function<bool(std::string_view payload)>;
+  bool HasValidRecordAfter(std::uint64_t offset,
+                           const PayloadCheck& accept = nullptr) const {
+    return FindValidRecordAfter(offset, accept).has_value();
   }
 
-  // The first offset after `offset` at which a valid record starts.
-  std::optional<std::uint64_t> FindValidRecordAfter(std::uint64_t offset) const;
+  // The first offset after `offset` at which a valid (and accepted)
+  // record starts.
+  std::optional<std::uint64_t> FindValidRecordAfter(
+      std::uint64_t offset, const PayloadCheck& accept = nullptr) const;
 
   // Makes Next() continue at `offset`, where a record starts.
   void SkipTo(std::uint64_t offset) { next_offset_ = offset; }

@@ -4,6 +4,7 @@
 
 #include "eventlog/memory_file_system.h"
 #include "eventlog/record_format.h"
+#include "eventlog/segment_reader.h"
 #include "tests/test_support.h"
 
 namespace taskstore::eventlog {
@@ -152,6 +153,24 @@ TEST_F(EventLogTest, ClosingSyncsWhatIsPending) {
   ASSERT_TRUE(Open().ok());
   EXPECT_EQ(ReplayedTitles(),
             (std::vector<std::string>{"made durable at close"}));
+}
+
+TEST_F(EventLogTest, RecordShapedTextInATornRecordDoesNotStopRecovery) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("kept").ok());
+  std::size_t torn_at = Read(Segment(1)).size();
+  // A client may send text that contains a whole, checksummed frame.
+  domain::Sequence next = log_->last_sequence() + 1;
+  Event event{next, 10,
+              TaskCreated{next, "t", FrameRecord("payload-shaped text"), 1}};
+  ASSERT_TRUE(log_->Append(std::span(&event, 1)).ok());
+  log_.reset();
+  std::string content = Read(Segment(1));
+  fs_.SetContent(Segment(1), content.substr(0, content.size() - 3));
+
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"kept"}));
+  EXPECT_EQ(Read(Segment(1)).size(), torn_at);
 }
 
 // ---- Damage that must stop the start ----
