@@ -51,8 +51,10 @@ Status SetSnapshotAside(eventlog::FileSystem& file_system,
 // The newest snapshot that loads and covers at most `newest_allowed`
 // events. Damaged, truncated, future-version and too-new snapshots are
 // skipped with a warning naming them (and left in place: a too-new one may
-// be the log's future after a repair is undone); nullopt when none is usable. Fails
-// only when the directory cannot be listed.
+// be the log's future after a repair is undone); nullopt when none is
+// usable. Fails only when the directory cannot be listed. A snapshot of
+// another history of the log is caught later, by its fingerprint (see
+// EventLog::Open).
 Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
     eventlog::FileSystem& file_system, const std::string& directory,
     Logger& logger,

@@ -189,8 +189,8 @@ TEST_F(DamagedSnapshotTest, SnapshotOfAnotherHistoryIsSetAside) {
   std::vector<std::size_t> ends;
   {
     eventlog::SegmentReader reader(log);
-    for (auto step = reader.Next(); step.kind == eventlog::ReadStep::Kind::kRecord;
-         step = reader.Next()) {
+    for (auto step = reader.Next();
+         step.kind == eventlog::ReadStep::Kind::kRecord; step = reader.Next()) {
       ends.push_back(step.offset + eventlog::kRecordHeaderSize +
                      step.payload.size());
     }
