@@ -36,8 +36,9 @@
 // Form posts and admin requests whose Origin header names another site
 // than the Host header are refused with 403, so that other web pages
 // cannot add or delete tasks through a visitor's browser. Requests
-// without Origin (curl, older browsers) pass. The JSON routes need no such check: their content type
-// and DELETE make browsers ask first (CORS preflight), which gets 405.
+// without Origin (curl, older browsers) pass. The JSON routes need no
+// such check: their content type and DELETE make browsers ask first (CORS
+// preflight), which gets 405.
 //
 // TODO(host-check): the Host header is not checked, so a page that
 // rebinds its DNS name to 127.0.0.1 could read the API from a browser.
