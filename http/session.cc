@@ -121,6 +121,13 @@ void Session::OnHeader(beast::error_code error, std::size_t bytes) {
   // A client that asked to hear first whether its body is wanted (RFC 9110
   // section 10.1.1) would otherwise sit out its own timer before sending.
   const Request& header = parser_->get();
+  // A body framed by a transfer coding other than chunked has no length
+  // this server can find; reading on would take the body for the next
+  // request. RFC 9112 section 6.1 asks for 400 and a closed connection.
+  if (header.count(beast_http::field::transfer_encoding) != 0 &&
+      !parser_->chunked()) {
+    return OnRead(beast_http::error::bad_transfer_encoding, bytes);
+  }
   if (header.version() >= 11 &&
       beast::iequals(header[beast_http::field::expect], "100-continue")) {
     continue_ = {HttpStatus::continue_, 11};

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <cctype>
 #include <cerrno>
@@ -643,6 +645,31 @@ TEST_F(EndToEndTest, LogForOneTaskPrintsOnlyThatTasksEvents) {
 
 // ---------------------------------------------------------------------------
 // The HTML pages
+
+TEST_F(EndToEndTest, UnknownTransferCodingIsRefusedAndNotReadAsARequest) {
+  ASSERT_TRUE(StartServer());
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), Port()});
+  // The "body" is itself a request: a server that reads it as the next
+  // one answers twice.
+  const std::string smuggling =
+      "POST /api/tasks HTTP/1.1\r\nHost: x\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n"
+      "GET /smuggled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(smuggling));
+
+  std::string answer;
+  boost::system::error_code error;
+  char chunk[4096];
+  while (!error && answer.size() < 1 << 20) {
+    std::size_t n = socket.read_some(boost::asio::buffer(chunk), error);
+    answer.append(chunk, n);
+  }
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 400")) << answer;
+  EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << answer;
+  EXPECT_TRUE(VisibleTitles().empty());
+}
 
 TEST_F(EndToEndTest, HtmlFormCreatesATaskThatThePageShowsEscaped) {
   const std::string title = "<img src=x onerror=alert(1)>";
