@@ -8,7 +8,6 @@
 #include "app/stderr_logger.h"
 #include "domain/projection.h"
 #include "eventlog/log_check.h"
-#include "snapshots/snapshot_codec.h"
 #include "snapshots/snapshot_store.h"
 
 namespace taskstore::app {
@@ -48,13 +47,9 @@ Result<std::unique_ptr<eventlog::FileLock>> LockDirectory(
 bool CompareSnapshot(const std::string& data_directory,
                      const snapshots::SnapshotFile& newest,
                      const std::optional<domain::Projection>& at_snapshot) {
-  eventlog::FileSystem& file_system = eventlog::PosixFileSystem();
   std::string path = eventlog::JoinPath(data_directory, newest.name);
-  Result<std::unique_ptr<eventlog::MappedFile>> file =
-      file_system.MapFile(path);
-  Result<domain::Projection> snapshot =
-      file.ok() ? snapshots::DecodeSnapshot((*file)->contents())
-                : Result<domain::Projection>(file.status());
+  Result<snapshots::LoadedSnapshot> snapshot = snapshots::LoadSnapshot(
+      eventlog::PosixFileSystem(), data_directory, newest);
   if (!snapshot.ok()) {
     std::printf("%s: %s\n", path.c_str(), snapshot.status().ToString().c_str());
     return false;
@@ -66,7 +61,7 @@ bool CompareSnapshot(const std::string& data_directory,
     return false;
   }
   if (std::optional<std::string> difference =
-          domain::FirstDifference(*at_snapshot, *snapshot)) {
+          domain::FirstDifference(*at_snapshot, snapshot->state)) {
     std::printf("%s differs from the log: %s\n", path.c_str(),
                 difference->c_str());
     return false;

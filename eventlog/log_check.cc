@@ -110,7 +110,7 @@ Result<LogCheck> CheckLog(FileSystem& file_system, const std::string& directory,
 Result<RepairOutcome> RepairLog(FileSystem& file_system,
                                 const std::string& directory, Clock clock,
                                 Logger& logger) {
-  // The first problem, found by a replay that stops there.
+  // Everything from the first problem on goes; CheckLog lists them all.
   Result<std::vector<SegmentFile>> segments =
       ListSegments(file_system, directory);
   if (!segments.ok()) return segments.status();

@@ -154,7 +154,7 @@ Result<SnapshotHeader> ReadSnapshotHeader(std::string_view file) {
   return header;
 }
 
-Result<domain::Projection> DecodeSnapshot(std::string_view file) {
+Result<DecodedSnapshot> DecodeSnapshot(std::string_view file) {
   Result<SnapshotHeader> header = ReadSnapshotHeader(file);
   if (!header.ok()) return header.status();
   const domain::Sequence last_sequence = header->last_sequence;
@@ -180,7 +180,10 @@ Result<domain::Projection> DecodeSnapshot(std::string_view file) {
         "snapshot holds " + std::to_string(image->events.size()) +
         " events but its header says " + std::to_string(last_sequence));
   }
-  return domain::Projection::Restore(std::move(image).value());
+  Result<domain::Projection> state =
+      domain::Projection::Restore(std::move(image).value());
+  if (!state.ok()) return state.status();
+  return DecodedSnapshot{*header, std::move(state).value()};
 }
 
 }  // namespace taskstore::snapshots

@@ -27,7 +27,11 @@ Result<SnapshotHeader> ReadSnapshotHeader(std::string_view file);
 // The state in a whole snapshot file. Corruption when any check fails:
 // header, body length, body checksum, archive structure or the state's
 // own consistency (see Projection::Restore).
-Result<domain::Projection> DecodeSnapshot(std::string_view file);
+struct DecodedSnapshot {
+  SnapshotHeader header;
+  domain::Projection state;
+};
+Result<DecodedSnapshot> DecodeSnapshot(std::string_view file);
 
 }  // namespace taskstore::snapshots
 

@@ -79,11 +79,27 @@ Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
       ++kept;
       continue;
     }
-    TASKSTORE_RETURN_IF_ERROR(file_system.Remove(
-        eventlog::JoinPath(directory, snapshot.name)));
+    TASKSTORE_RETURN_IF_ERROR(
+        file_system.Remove(eventlog::JoinPath(directory, snapshot.name)));
   }
   TASKSTORE_RETURN_IF_ERROR(file_system.SyncDirectory(directory));
   return name;
+}
+
+Result<LoadedSnapshot> LoadSnapshot(eventlog::FileSystem& file_system,
+                                    const std::string& directory,
+                                    const SnapshotFile& file) {
+  Result<std::unique_ptr<eventlog::MappedFile>> mapped =
+      file_system.MapFile(eventlog::JoinPath(directory, file.name));
+  if (!mapped.ok()) return mapped.status();
+  Result<DecodedSnapshot> decoded = DecodeSnapshot((*mapped)->contents());
+  if (!decoded.ok()) return decoded.status();
+  if (decoded->header.last_sequence != file.last_sequence) {
+    return CorruptionError("its header says sequence " +
+                           std::to_string(decoded->header.last_sequence));
+  }
+  return LoadedSnapshot{file.name, std::move(decoded->state),
+                        decoded->header.fingerprint};
 }
 
 Status SetSnapshotAside(eventlog::FileSystem& file_system,
@@ -112,26 +128,14 @@ Result<std::optional<LoadedSnapshot>> LoadNewestSnapshot(
                      " but the log ends at " + std::to_string(newest_allowed));
       continue;
     }
-    Result<std::unique_ptr<eventlog::MappedFile>> file =
-        file_system.MapFile(path);
-    Result<domain::Projection> state =
-        file.ok() ? DecodeSnapshot((*file)->contents())
-                  : Result<domain::Projection>(file.status());
-    if (state.ok() && state->last_sequence() != snapshot.last_sequence) {
-      state = CorruptionError("its header says sequence " +
-                              std::to_string(state->last_sequence()));
-    }
-    std::uint32_t fingerprint = 0;
-    if (state.ok()) {
-      fingerprint = ReadSnapshotHeader((*file)->contents())->fingerprint;
-    }
-    if (!state.ok()) {
+    Result<LoadedSnapshot> loaded =
+        LoadSnapshot(file_system, directory, snapshot);
+    if (!loaded.ok()) {
       logger.Warning("skipping snapshot " + path + ": " +
-                     state.status().ToString());
+                     loaded.status().ToString());
       continue;
     }
-    return std::optional<LoadedSnapshot>(
-        LoadedSnapshot{snapshot.name, std::move(state).value(), fingerprint});
+    return std::optional<LoadedSnapshot>(std::move(loaded).value());
   }
   return std::optional<LoadedSnapshot>();
 }

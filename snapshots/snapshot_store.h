@@ -42,6 +42,12 @@ struct LoadedSnapshot {
   std::uint32_t fingerprint = 0;  // of the last event covered
 };
 
+// Maps and decodes `file`. Corruption when any check of DecodeSnapshot
+// fails or the header's sequence number is not the one in the file name.
+Result<LoadedSnapshot> LoadSnapshot(eventlog::FileSystem& file_system,
+                                    const std::string& directory,
+                                    const SnapshotFile& file);
+
 // Renames snapshot `name` to "<name>.stale", out of every later choice,
 // and logs why. For a snapshot that does not belong to the log's history.
 Status SetSnapshotAside(eventlog::FileSystem& file_system,
