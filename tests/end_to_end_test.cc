@@ -384,6 +384,25 @@ class EndToEndTest : public testing::Test {
     return newest.empty() ? "" : data_ + "/" + newest;
   }
 
+  struct SegmentCopy {
+    std::string path;     // of the newest segment
+    std::string name;     // its file name
+    std::string content;  // its bytes after the server stopped
+  };
+
+  // Starts a server, creates `titles`, stops it and fills `log` with the
+  // newest segment as it was left: the starting point of the damage tests.
+  // A void function so that its assertions stop the test.
+  void WriteTasksAndStop(const Strings& titles, SegmentCopy& log) {
+    ASSERT_TRUE(StartServer());
+    for (const std::string& title : titles) CreateTask(title);
+    ASSERT_TRUE(StopServer());
+    log.path = NewestSegment();
+    ASSERT_FALSE(log.path.empty());
+    log.name = std::filesystem::path(log.path).filename().string();
+    log.content = ReadWholeFile(log.path);
+  }
+
   // Writes `content` to a new file beside the data directory.
   std::string WriteInputFile(const std::string& content) {
     std::string path = NextPath("input.jsonl");
@@ -719,15 +738,12 @@ TEST_F(EndToEndTest, TornTailIsCutOffOnRestartWithAWarning) {
       {"a record cut short", cut_record},
       {"random bytes", noise},
   };
-  ASSERT_TRUE(StartServer());
   const Strings titles = {"one", "two", "three"};
-  for (const std::string& title : titles) CreateTask(title);
-  ASSERT_TRUE(StopServer());
-  const std::string segment = NewestSegment();
-  ASSERT_FALSE(segment.empty());
-  const std::string intact = ReadWholeFile(segment);
-  const std::string file_name =
-      std::filesystem::path(segment).filename().string();
+  SegmentCopy log;
+  ASSERT_NO_FATAL_FAILURE(WriteTasksAndStop(titles, log));
+  const std::string& segment = log.path;
+  const std::string& intact = log.content;
+  const std::string& file_name = log.name;
 
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -763,15 +779,12 @@ TEST_F(EndToEndTest, DamageBeforeValidRecordsStopsServeNamingTheOffset) {
       {"length", kCrcSize},
       {"payload", kRecordHeaderSize + 2},
   };
-  ASSERT_TRUE(StartServer());
   const Strings titles = {"one", "two", "three"};
-  for (const std::string& title : titles) CreateTask(title);
-  ASSERT_TRUE(StopServer());
-  const std::string segment = NewestSegment();
-  ASSERT_FALSE(segment.empty());
-  const std::string intact = ReadWholeFile(segment);
-  const std::string file_name =
-      std::filesystem::path(segment).filename().string();
+  SegmentCopy log;
+  ASSERT_NO_FATAL_FAILURE(WriteTasksAndStop(titles, log));
+  const std::string& segment = log.path;
+  const std::string& intact = log.content;
+  const std::string& file_name = log.name;
 
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
