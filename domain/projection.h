@@ -17,6 +17,8 @@
 
 #include "base/result.h"
 #include "domain/event.h"
+#include "domain/page.h"
+#include "domain/search_index.h"
 #include "domain/task.h"
 
 namespace taskstore::domain {
@@ -67,6 +69,13 @@ struct ProjectionImage {
                          const ProjectionImage&) = default;
 };
 
+// A search for one page of visible tasks (see Projection::Search).
+struct TaskQuery {
+  std::string_view term;  // as the user typed it; folded by the search
+  TaskId after = 0;       // the page begins past this id
+  std::size_t limit = kDefaultPageSize;  // at least 1
+};
+
 class Projection {
  public:
   Projection() = default;
@@ -103,7 +112,17 @@ class Projection {
 
   // Visible (not deleted) tasks whose folded title contains the folded
   // `term` (see FoldForSearch), in creation order. An empty term matches
-  // every visible task.
+  // every visible task. The page holds at most query.limit tasks with
+  // ids above query.after; its `next` is the id to pass as `after` for
+  // the following page (see domain/page.h for why pages stay stable).
+  //
+  // Terms of three or more bytes once folded are narrowed by the search
+  // index; shorter ones scan the tasks in id order and stop when the
+  // page is full, so a rare one- or two-byte term costs a scan.
+  Page<Task> Search(const TaskQuery& query) const;
+
+  // Every match of `term` at once, in creation order; for tests and
+  // tools on small stores.
   std::vector<Task> Search(std::string_view term) const;
 
   // Every event about task `id`, oldest first; empty when there is none.
@@ -117,17 +136,28 @@ class Projection {
   std::size_t visible_count() const { return visible_count_; }
   std::size_t task_count() const { return image_.tasks.size(); }
 
-  friend bool operator==(const Projection&, const Projection&) = default;
+  // Bytes held by the search index.
+  std::size_t search_index_bytes() const { return index_.MemoryBytes(); }
+
+  // Equal states; the search indexes, derived from the states, may differ
+  // in layout and are not compared.
+  friend bool operator==(const Projection& a, const Projection& b) {
+    return a.image_ == b.image_ && a.visible_count_ == b.visible_count_;
+  }
 
  private:
   std::string_view Title(const TaskRecord& record) const;
   std::string_view Description(const TaskRecord& record) const;
   std::string_view FoldedTitle(const TaskRecord& record) const;
   Task Materialize(TaskId id) const;
+  bool IsVisibleMatch(TaskId id, std::string_view folded_term) const;
+  std::string_view KeyOf(TaskId id) const;
+  SearchIndex::KeySource Keys() const;
   Event Rebuild(Sequence sequence) const;  // REQUIRES: a known sequence
 
   ProjectionImage image_;
   std::size_t visible_count_ = 0;
+  SearchIndex index_;  // over the folded titles; see search_index.h
 };
 
 // nullopt when `a` and `b` are equal; otherwise what differs first, naming

@@ -190,6 +190,11 @@ Result<Task> TaskStore::Get(TaskId id) const {
   return *task;
 }
 
+Page<Task> TaskStore::Search(const TaskQuery& query) const {
+  std::shared_lock lock(state_mutex_);
+  return state_.Search(query);
+}
+
 std::vector<Task> TaskStore::Search(std::string_view term) const {
   std::shared_lock lock(state_mutex_);
   return state_.Search(term);

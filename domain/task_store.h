@@ -51,7 +51,10 @@ class TaskStore {
   // NotFound for an unknown task; Gone (with no task) for a deleted one.
   Result<Task> Get(TaskId id) const;
 
-  // See Projection::Search.
+  // See Projection::Search: one page of visible tasks matching a term.
+  Page<Task> Search(const TaskQuery& query) const;
+
+  // Every visible task matching `term`; for tests and small stores.
   std::vector<Task> Search(std::string_view term) const;
 
   // Every event of the task, deleted or not. NotFound for an unknown task.

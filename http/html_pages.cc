@@ -3,6 +3,7 @@
 #include <string>
 
 #include "base/time.h"
+#include "http/target.h"
 
 namespace taskstore::http {
 namespace {
@@ -115,15 +116,21 @@ void AppendTask(std::string& html, const domain::Task& task) {
 
 void AppendTaskList(std::string& html, const TaskListPage& page) {
   std::size_t count = page.tasks.size();
+  bool paged = page.after != 0 || page.next;
   html += "<h2>";
   html += std::to_string(count);
   html += count == 1 ? " task" : " tasks";
+  if (paged) html += " on this page";
   if (!page.search_term.empty()) {
     html += " matching \u201c";
     html += HtmlEscape(page.search_term);
     html += "\u201d";
   }
   html += "</h2>\n";
+  if (count == 0 && page.after != 0) {
+    html += "<p class=\"empty\">No more tasks.</p>\n";
+    return;
+  }
   if (count == 0) {
     html += page.search_term.empty()
                 ? "<p class=\"empty\">Nothing to do yet.</p>\n"
@@ -134,6 +141,29 @@ void AppendTaskList(std::string& html, const TaskListPage& page) {
   html += "<ul class=\"tasks\">\n";
   for (const domain::Task& task : page.tasks) AppendTask(html, task);
   html += "</ul>\n";
+}
+
+// "/tasks?searchterm=...&after=N&limit=M", keeping the search and the
+// chosen page size; no `after` for the first page.
+std::string ListLink(const TaskListPage& page, std::uint64_t after) {
+  std::string link = "/tasks?searchterm=" + EncodeQueryValue(page.search_term);
+  if (after != 0) link += "&after=" + std::to_string(after);
+  if (page.limit) link += "&limit=" + std::to_string(*page.limit);
+  return link;
+}
+
+void AppendPageLinks(std::string& html, const TaskListPage& page) {
+  if (page.after == 0 && !page.next) return;
+  html += "<nav class=\"pages\" aria-label=\"Pages\">\n";
+  if (page.after != 0) {
+    html +=
+        "<a href=\"" + HtmlEscape(ListLink(page, 0)) + "\">First page</a>\n";
+  }
+  if (page.next) {
+    html += "<a rel=\"next\" href=\"" + HtmlEscape(ListLink(page, *page.next)) +
+            "\">Next page</a>\n";
+  }
+  html += "</nav>\n";
 }
 
 }  // namespace
@@ -176,6 +206,7 @@ std::string RenderTaskListPage(const TaskListPage& page) {
   AppendSearchForm(html, page.search_term);
   AppendAddForm(html, page);
   AppendTaskList(html, page);
+  AppendPageLinks(html, page);
   AppendFoot(html);
   return html;
 }

@@ -4,6 +4,9 @@
 #ifndef TASKSTORE_HTTP_HTML_PAGES_H_
 #define TASKSTORE_HTTP_HTML_PAGES_H_
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,8 +21,15 @@ std::string HtmlEscape(std::string_view text);
 
 // What the task list page shows. The views must outlive the rendering.
 struct TaskListPage {
-  std::span<const domain::Task> tasks;  // visible tasks, in display order
+  std::span<const domain::Task> tasks;  // one page of visible tasks, in order
   std::string_view search_term;         // shown in the search box
+
+  // Where this page begins, and the cursor of the next page (nullopt on
+  // the last); see domain/page.h. `limit` is carried into the page links
+  // when the person chose one.
+  std::uint64_t after = 0;
+  std::optional<std::uint64_t> next;
+  std::optional<std::size_t> limit;
 
   // After a failed add: the message, and the values entered so that the
   // person need not type them again. Empty otherwise.
@@ -31,7 +41,8 @@ struct TaskListPage {
 // The full /tasks page: a search form (GET /tasks?searchterm=), an add
 // form (POST /tasks with "title" and "description") and one row per task
 // with its title, description, creation date and a delete button
-// (POST /tasks/{id}/delete).
+// (POST /tasks/{id}/delete), then links to the first and the next page
+// (GET /tasks?searchterm=&after=) when there are more pages.
 std::string RenderTaskListPage(const TaskListPage& page);
 
 // A small page for `status` (e.g. 404, "Not Found") with `message` and a

@@ -4,6 +4,8 @@
 #ifndef TASKSTORE_HTTP_JSON_CODEC_H_
 #define TASKSTORE_HTTP_JSON_CODEC_H_
 
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,14 +22,17 @@ namespace taskstore::http {
 // task is visible.
 std::string TaskJson(const domain::Task& task);
 
-// {"tasks": [task...]} in the given order.
-std::string TaskListJson(std::span<const domain::Task> tasks);
+// {"tasks": [task...], "next": cursor or null}: one page, in the given
+// order (see domain/page.h).
+std::string TaskListJson(std::span<const domain::Task> tasks,
+                         std::optional<std::uint64_t> next);
 
-// {"events": [event...]} in the given order, where an event is
-// {"sequence", "type", "recorded_at", "task_id", "data"} and "data" is
-// {"title", "description", "created_at"} for TaskCreated and {} for
-// TaskSoftDeleted.
-std::string EventListJson(std::span<const domain::Event> events);
+// {"events": [event...], "next": cursor or null}: one page, in the given
+// order, where an event is {"sequence", "type", "recorded_at", "task_id",
+// "data"} and "data" is {"title", "description", "created_at"} for
+// TaskCreated and {} for TaskSoftDeleted.
+std::string EventListJson(std::span<const domain::Event> events,
+                          std::optional<std::uint64_t> next);
 
 // One event on its own, as in EventListJson.
 std::string EventJson(const domain::Event& event);

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
@@ -14,6 +15,7 @@
 
 #include "http/html_pages.h"
 #include "http/json_codec.h"
+#include "http/pagination.h"
 #include "http/problem.h"
 #include "http/target.h"
 
@@ -126,6 +128,25 @@ std::string_view SearchTerm(const Target& target) {
   return FindParam(target.query, "searchterm").value_or("");
 }
 
+// The events of `events` (ascending sequence numbers) on the page that
+// `params` asks for, the sequence number being the cursor. A task's
+// history is short, so it is read whole and cut here.
+domain::Page<domain::Event> PageOfEvents(std::vector<domain::Event> events,
+                                         const PageParams& params) {
+  auto first =
+      std::upper_bound(events.begin(), events.end(), params.after,
+                       [](std::uint64_t after, const domain::Event& event) {
+                         return after < event.sequence;
+                       });
+  domain::Page<domain::Event> page;
+  std::size_t left = static_cast<std::size_t>(events.end() - first);
+  std::size_t taken = std::min(left, params.limit);
+  page.items.assign(std::make_move_iterator(first),
+                    std::make_move_iterator(first + taken));
+  if (taken < left) page.next = page.items.back().sequence;
+  return page;
+}
+
 // ---------------------------------------------------------------------
 // JSON API
 
@@ -134,8 +155,11 @@ Response GetHealth(const Call&) {
 }
 
 Response ListTasks(const Call& call) {
-  std::vector<domain::Task> tasks = call.store.Search(SearchTerm(call.target));
-  return JsonResponse(HttpStatus::ok, TaskListJson(tasks));
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) return ProblemResponse(params.status());
+  domain::Page<domain::Task> page = call.store.Search(
+      domain::TaskQuery{SearchTerm(call.target), params->after, params->limit});
+  return JsonResponse(HttpStatus::ok, TaskListJson(page.items, page.next));
 }
 
 Response CreateTask(const Call& call) {
@@ -178,9 +202,12 @@ Response DeleteTask(const Call& call) {
 Response GetHistory(const Call& call) {
   std::optional<domain::TaskId> id = ParseTaskId(call.id);
   if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) return ProblemResponse(params.status());
   Result<std::vector<domain::Event>> events = call.store.History(*id);
   if (!events.ok()) return ProblemResponse(events.status());
-  return JsonResponse(HttpStatus::ok, EventListJson(*events));
+  domain::Page<domain::Event> page = PageOfEvents(*events, *params);
+  return JsonResponse(HttpStatus::ok, EventListJson(page.items, page.next));
 }
 
 Response TakeSnapshot(const Call& call) {
@@ -203,11 +230,19 @@ Response TakeSnapshot(const Call& call) {
 Response RedirectToList(const Call&) { return SeeOther("/tasks"); }
 
 Response ShowList(const Call& call) {
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) {
+    return HtmlErrorPage(HttpStatus::bad_request, params.status().message());
+  }
   std::string_view term = SearchTerm(call.target);
-  std::vector<domain::Task> tasks = call.store.Search(term);
+  domain::Page<domain::Task> found =
+      call.store.Search(domain::TaskQuery{term, params->after, params->limit});
   TaskListPage page;
-  page.tasks = tasks;
+  page.tasks = found.items;
   page.search_term = term;
+  page.after = params->after;
+  page.next = found.next;
+  if (FindParam(call.target.query, "limit")) page.limit = params->limit;
   return HtmlResponse(HttpStatus::ok, RenderTaskListPage(page));
 }
 
@@ -240,9 +275,10 @@ Response AddFromForm(const Call& call) {
   // Show the list again with the message beside the form and the values
   // as they were typed. Invalid UTF-8 cannot reach this point: both a
   // bad form and a bad field are rejected before anything is echoed.
-  std::vector<domain::Task> tasks = call.store.Search("");
+  domain::Page<domain::Task> first = call.store.Search(domain::TaskQuery{});
   TaskListPage page;
-  page.tasks = tasks;
+  page.tasks = first.items;
+  page.next = first.next;
   page.form_error = failure.message();
   page.entered_title = command.title;
   page.entered_description = command.description;
