@@ -89,8 +89,33 @@ Result<Projection> Projection::Restore(ProjectionImage image) {
     if ((record.flags & TaskRecord::kDeleted) == 0) ++restored.visible_count_;
   }
   restored.image_ = std::move(image);
-  restored.index_.Rebuild(restored.task_count(), restored.Keys());
+  restored.indexed_ = false;
   return restored;
+}
+
+Projection::Projection(const Projection& other)
+    : image_(other.image_),
+      visible_count_(other.visible_count_),
+      indexed_(false) {}
+
+Projection& Projection::operator=(const Projection& other) {
+  if (this == &other) return *this;
+  image_ = other.image_;
+  visible_count_ = other.visible_count_;
+  index_ = SearchIndex();
+  indexed_ = false;
+  return *this;
+}
+
+void Projection::DeferIndexing() {
+  index_ = SearchIndex();
+  indexed_ = false;
+}
+
+void Projection::ResumeIndexing() {
+  if (indexed_) return;
+  index_.Rebuild(task_count(), Keys());
+  indexed_ = true;
 }
 
 std::string_view Projection::Title(const TaskRecord& record) const {
@@ -160,7 +185,7 @@ Status Projection::Apply(const Event& event) {
     image_.tasks.push_back(record);
     image_.events.push_back(EventRecord{event.recorded_at, created->task_id, 0,
                                         EventRecord::Kind::kCreated});
-    index_.Add(created->task_id, KeyOf(created->task_id), Keys());
+    if (indexed_) index_.Add(created->task_id, KeyOf(created->task_id), Keys());
     ++visible_count_;
   } else if (const auto* deleted = std::get_if<TaskSoftDeleted>(&event.data)) {
     if (!Exists(deleted->task_id)) {
@@ -213,7 +238,7 @@ Page<Task> Projection::Search(const TaskQuery& query) const {
     return true;
   };
 
-  if (folded_term.size() >= SearchIndex::kMinTermSize) {
+  if (indexed_ && folded_term.size() >= SearchIndex::kMinTermSize) {
     index_.ForEachCandidate(folded_term, query.after, take);
   } else {
     for (TaskId id = query.after + 1; id <= task_count(); ++id) {

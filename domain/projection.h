@@ -80,14 +80,34 @@ class Projection {
  public:
   Projection() = default;
 
+  // A copy holds the same state but no search index (see
+  // ResumeIndexing): copies are taken for snapshots and comparisons,
+  // which do not search, and copying the index would cost as much as the
+  // rest of the state while writers wait.
+  Projection(const Projection& other);
+  Projection& operator=(const Projection& other);
+  Projection(Projection&&) = default;
+  Projection& operator=(Projection&&) = default;
+
   // A projection restored from a snapshot's image. Corruption when the
   // image is not a state some log could produce (strings outside the
   // text, histories that do not begin with the creation or are not
   // linked in sequence order, flags that disagree with the history).
   // The search keys are trusted as stored: recomputing them would cost
   // as much as a replay; snapshots are checksummed and `taskstore verify`
-  // compares them with a full replay.
+  // compares them with a full replay. The result has no search index
+  // yet, so that events replayed after the snapshot are not indexed one
+  // by one: call ResumeIndexing once they are applied.
   static Result<Projection> Restore(ProjectionImage image);
+
+  // Stops keeping the search index current, for a replay: building it
+  // once at the end is several times faster than adding tasks one by
+  // one. Search stays correct meanwhile, by scanning.
+  void DeferIndexing();
+
+  // Builds the search index if it is not current, and keeps it current
+  // from then on. A no-op when it is.
+  void ResumeIndexing();
 
   // Folds one event into the state. Events read back from storage are
   // checked, not trusted: a sequence number other than
@@ -157,7 +177,8 @@ class Projection {
 
   ProjectionImage image_;
   std::size_t visible_count_ = 0;
-  SearchIndex index_;  // over the folded titles; see search_index.h
+  SearchIndex index_;    // over the folded titles; see search_index.h
+  bool indexed_ = true;  // index_ covers every task
 };
 
 // nullopt when `a` and `b` are equal; otherwise what differs first, naming

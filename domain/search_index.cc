@@ -77,30 +77,43 @@ void SearchIndex::Resize(std::size_t task_count, std::size_t entries,
   if (task_count > std::numeric_limits<std::uint32_t>::max()) std::abort();
 
   bucket_bits_ = BucketBitsFor(entries);
-  std::vector<Postings> buckets(std::size_t{1} << bucket_bits_);
+  buckets_ = std::vector<Postings>(std::size_t{1} << bucket_bits_);
+  entry_count_ = 0;
 
-  // First count each list's length, so that every list is allocated once
-  // and exactly. A key that holds a trigram twice counts once: `last`
-  // remembers the last id counted in each bucket.
-  std::vector<std::uint32_t> lengths(buckets.size());
-  std::vector<std::uint32_t> last(buckets.size());
-  for (TaskId id = 1; id <= task_count; ++id) {
-    std::string_view key = keys(id);
-    for (std::size_t at = 0; at + 3 <= key.size(); ++at) {
-      std::uint32_t bucket = BucketOf(key, at);
-      if (last[bucket] != id) {
-        last[bucket] = static_cast<std::uint32_t>(id);
-        ++lengths[bucket];
+  // Appending each key's entries straight to their lists would touch a
+  // different list, far from the last one, for almost every entry, and
+  // miss the cache each time (seconds for a million tasks). Instead the
+  // entries of a chunk of tasks are first dealt, in one sequential pass,
+  // to partitions of neighbouring buckets; then each partition, whose
+  // lists fit in cache, is appended at once. Ids ascend within every
+  // partition, so each list stays sorted, and an id already at the back
+  // of a list (a key holding a trigram twice) is skipped.
+  const int partition_bits = std::min(bucket_bits_, 8);
+  const int shift = bucket_bits_ - partition_bits;
+  std::vector<std::vector<std::uint64_t>> partitions(std::size_t{1}
+                                                     << partition_bits);
+  constexpr TaskId kChunk = TaskId{1} << 18;
+  for (TaskId first = 1; first <= task_count; first += kChunk) {
+    const TaskId last = std::min<TaskId>(task_count, first + kChunk - 1);
+    for (TaskId id = first; id <= last; ++id) {
+      std::string_view key = keys(id);
+      for (std::size_t at = 0; at + 3 <= key.size(); ++at) {
+        std::uint64_t bucket = BucketOf(key, at);
+        partitions[bucket >> shift].push_back(bucket << 32 | id);
       }
     }
+    for (std::vector<std::uint64_t>& partition : partitions) {
+      for (std::uint64_t entry : partition) {
+        Postings& list = buckets_[entry >> 32];
+        const auto id = static_cast<std::uint32_t>(entry);
+        if (list.empty() || list.back() < id) {
+          list.push_back(id);
+          ++entry_count_;
+        }
+      }
+      partition.clear();
+    }
   }
-  for (std::size_t bucket = 0; bucket < buckets.size(); ++bucket) {
-    buckets[bucket].reserve(lengths[bucket]);
-  }
-
-  buckets_ = std::move(buckets);
-  entry_count_ = 0;
-  for (TaskId id = 1; id <= task_count; ++id) Insert(id, keys(id));
   largest_id_ = task_count;
 }
 

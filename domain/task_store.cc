@@ -75,7 +75,9 @@ class TaskStore::BatchDecider {
 };
 
 TaskStore::TaskStore(Projection state, Journal& journal, Clock clock)
-    : journal_(journal), clock_(std::move(clock)), state_(std::move(state)) {}
+    : journal_(journal), clock_(std::move(clock)), state_(std::move(state)) {
+  state_.ResumeIndexing();
+}
 
 Result<Task> TaskStore::Create(const CreateTask& command) {
   Result<std::vector<Task>> created = CreateMany({command});

@@ -28,7 +28,8 @@ namespace taskstore::domain {
 class TaskStore {
  public:
   // `state` is the projection replayed from `journal`'s events; `journal`
-  // must outlive the store.
+  // must outlive the store. Builds the state's search index if it has
+  // none (see Projection::ResumeIndexing).
   TaskStore(Projection state, Journal& journal, Clock clock);
 
   TaskStore(const TaskStore&) = delete;
