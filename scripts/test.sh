@@ -16,7 +16,8 @@ bash scripts/build.sh
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== AddressSanitizer + UBSan"
   sanitized=(
-    time_test text_test validation_test projection_test task_store_test
+    time_test text_test validation_test projection_test search_property_test
+    task_store_test
     task_store_property_test crc32c_test event_codec_test segment_reader_test
     event_log_test event_log_property_test log_check_test snapshot_test
     crash_property_test

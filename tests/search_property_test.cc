@@ -297,12 +297,17 @@ TEST(SearchIndex, FoldingExamplesHoldThroughTheIndex) {
   add("σίσυφος");
   add("task list");
   add("Ünïcödé");
+  add("FILE");
+  add("cafe\u0301");  // NFKC composes e + U+0301 into é
   auto ids = [&](std::string term) { return Ids(state.Search(term)); };
   EXPECT_EQ(ids("strasse"), std::vector<TaskId>{1});
   EXPECT_EQ(ids("STRASSE"), std::vector<TaskId>{1});
   EXPECT_EQ(ids("ΣΊΣΥΦΟΣ"), std::vector<TaskId>{2});
   EXPECT_EQ(ids("ＴＡＳＫ"), std::vector<TaskId>{3});
-  EXPECT_EQ(ids(""), (std::vector<TaskId>{1, 2, 3, 4}));
+  EXPECT_EQ(ids(""), (std::vector<TaskId>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(ids("ﬁle"), std::vector<TaskId>{5});
+  EXPECT_EQ(ids("CAFÉ"), std::vector<TaskId>{6});
+  EXPECT_EQ(ids("cafe"), std::vector<TaskId>{});
   EXPECT_EQ(ids("task list, and a term longer than every title"),
             std::vector<TaskId>{});
 }
