@@ -4,7 +4,8 @@
 #      UndefinedBehaviorSanitizer (build-asan/),
 #   2. the log reader's libFuzzer target for a bounded time (build-fuzz/),
 #   3. every test of the normal build (build/), whose ctest summary ends
-#      the output.
+#      the output; among them the browser walk of the HTML pages
+#      (browser_walk_test), whose screenshots go to build/browser-artifacts/.
 # FUZZ_SECONDS (default 30) bounds step 2; SKIP_SANITIZERS=1 skips 1 and 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
