@@ -46,10 +46,14 @@ function measure({ minControlHeight, minTextPx, minBodyTextPx }) {
       problems.push(`${describe(element)} sticks out of the viewport ` +
                     `(${Math.round(box.left)}..${Math.round(box.right)} px)`);
     }
-    if (element.matches('button, input, textarea') &&
-        box.height < minControlHeight) {
+    // A check box or radio button is smaller than a text field, but it
+    // must still be easy to hit.
+    const minHeight = element.matches('[type=checkbox], [type=radio]') ?
+        minControlHeight * 0.6 :
+        minControlHeight;
+    if (element.matches('button, input, textarea') && box.height < minHeight) {
       problems.push(`${describe(element)} is ${Math.round(box.height)} px ` +
-                    `tall; at least ${minControlHeight} px`);
+                    `tall; at least ${minHeight} px`);
     }
   }
 

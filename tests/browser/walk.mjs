@@ -180,7 +180,8 @@ async function walkPages(walk) {
     await walk.add('Walk the dog');
     assert.deepEqual(await walk.listedTitles(), [title, 'Walk the dog']);
     assert.equal(await walk.heading(), '2 tasks');
-    const action = await walk.row(title).locator('form').getAttribute('action');
+    const action = await walk.row(title).locator('form[action$="/delete"]')
+                         .getAttribute('action');
     taskId = action.match(/^\/tasks\/(\d+)\/delete$/)[1];
   });
 
@@ -228,7 +229,19 @@ async function walkPages(walk) {
     assert.equal(await page.locator('img, script').count(), 0);
   });
 
+  await walk.step('dark-scheme', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await walk.open('/tasks');
+    const colors = await page.evaluate(() => ({
+      page: getComputedStyle(document.body).backgroundColor,
+      text: getComputedStyle(document.body).color,
+    }));
+    assert.notEqual(colors.page, colors.text);
+    assert.match(colors.page, /^rgb\((\d|[1-4]\d),/, 'a dark background');
+  });
+
   await walk.step('form-error', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
     await walk.open('/tasks');
     await page.getByLabel('Title', { exact: true }).fill('x'.repeat(101));
     await walk.submit(page.getByRole('button', { name: 'Add task' }));
@@ -243,7 +256,8 @@ async function walkPages(walk) {
     // Deleted elsewhere (another tab, the API) while this page showed it.
     await walk.add('Water the plants');
     const stale = walk.row('Water the plants');
-    const action = await stale.locator('form').getAttribute('action');
+    const action = await stale.locator('form[action$="/delete"]')
+                         .getAttribute('action');
     const id = action.match(/^\/tasks\/(\d+)\/delete$/)[1];
     const gone = await page.request.delete(`${walk.baseUrl}/api/tasks/${id}`);
     assert.equal(gone.status(), 204);
