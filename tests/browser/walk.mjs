@@ -240,6 +240,14 @@ async function walkPages(walk) {
     assert.equal(await page.locator('img, script').count(), 0);
   });
 
+  await walk.step('long-words-wrap', async () => {
+    // One unbroken word as long as a title may be: it must wrap, not
+    // push the page wider than the screen (the layout check sees that).
+    const word = 'Supercalifragilistic'.repeat(5);
+    await walk.add(word, `https://example.invalid/${'path/'.repeat(30)}`);
+    assert.ok((await walk.listedTitles()).includes(word));
+  });
+
   await walk.step('dark-scheme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await walk.open('/tasks');
