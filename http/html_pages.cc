@@ -27,6 +27,7 @@ constexpr std::string_view kStyle = R"(
 body { margin: 0; padding: 1rem; background: var(--page);
   color: var(--text); }
 main { max-width: 44rem; margin: 0 auto; }
+h1, h2, h3, p { overflow-wrap: anywhere; }
 h1 { font-size: 1.75rem; line-height: 1.2; margin: .25rem 0 1rem; }
 h2 { font-size: 1.125rem; margin: 1.75rem 0 .75rem; }
 a { color: var(--accent); }
@@ -53,13 +54,12 @@ button { cursor: pointer; font-weight: 600; color: var(--on-accent);
   border-top: 1px solid var(--line); }
 .tasks li:last-child { border-bottom: 1px solid var(--line); }
 .tasks li > div { flex: 1; min-width: 0; }
-.tasks h3 { font-size: 1rem; margin: 0; overflow-wrap: anywhere; }
+.tasks h3 { font-size: 1rem; margin: 0; }
 .tasks form { flex: none; }
 .tasks button { color: var(--accent); background: transparent;
   border-color: currentColor; }
 .tasks .delete { color: var(--danger); }
-.description { margin: .25rem 0 0; white-space: pre-wrap;
-  overflow-wrap: anywhere; }
+.description { margin: .25rem 0 0; white-space: pre-wrap; }
 .created, .empty { color: var(--muted); }
 .created { margin: .25rem 0 0; font-size: .875rem; }
 @media (min-width: 48rem) {
@@ -67,7 +67,6 @@ button { cursor: pointer; font-weight: 600; color: var(--on-accent);
   h1 { font-size: 2rem; } }
 )";
 
-// The policy names the style sheet by its hash, computed once.
 std::string BuildPolicy() {
   return "default-src 'none'; style-src 'sha256-" + Base64(Sha256(kStyle)) +
          "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";

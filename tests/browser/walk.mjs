@@ -246,6 +246,8 @@ async function walkPages(walk) {
     const word = 'Supercalifragilistic'.repeat(5);
     await walk.add(word, `https://example.invalid/${'path/'.repeat(30)}`);
     assert.ok((await walk.listedTitles()).includes(word));
+    await walk.search(word);
+    assert.equal(await walk.heading(), `1 task matching \u201c${word}\u201d`);
   });
 
   await walk.step('dark-scheme', async () => {
