@@ -20,7 +20,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     time_test text_test validation_test projection_test task_store_test
     task_store_property_test crc32c_test event_codec_test segment_reader_test
     event_log_test event_log_property_test log_check_test snapshot_test
-    crash_property_test
+    crash_property_test sha256_test
     import_test sync_flag_test http_target_test http_router_test
   )
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

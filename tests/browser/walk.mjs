@@ -294,6 +294,8 @@ async function walkPages(walk) {
 // The trash page arrives with the task lifecycle; until it is merged the
 // server answers 404 and this step is skipped, loudly.
 // TODO(trash): remove the 404 guard once GET /trash is served.
+// TODO(lifecycle-pages): walk the edit form, the completion check box and
+// the history page too once they are served; only restore is written yet.
 async function restoreFromTrash(walk, title, taskId) {
   const { page } = walk;
   const trash = await page.request.get(walk.baseUrl + '/trash');
