@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages taskstore builds and tests with, then
 # the browser tests' npm packages into tests/browser/node_modules (pinned
-# by tests/browser/package-lock.json; nothing is installed system-wide).
+# by tests/browser/package-lock.json; no npm package goes system-wide).
 # Idempotent; needs root (or sudo), Debian's package archive and the npm
 # registry.
 set -euo pipefail
