@@ -15,6 +15,12 @@
 
 namespace taskstore::http {
 
+// The Content-Security-Policy header for every page rendered here. It
+// allows nothing but the pages' own inline style sheet, named by its
+// SHA-256 hash, and form posts to this server: no script may run, so an
+// escaping slip cannot turn into script injection.
+std::string_view HtmlPagePolicy();
+
 // `text` with & < > " ' replaced by character references, safe inside
 // element content and inside quoted attribute values.
 std::string HtmlEscape(std::string_view text);

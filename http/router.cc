@@ -29,12 +29,6 @@ constexpr std::string_view kJsonType = "application/json";
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 
-// The pages use no scripts and only their own inline style; a policy that
-// allows nothing else takes the teeth out of any escaping slip.
-constexpr std::string_view kHtmlPolicy =
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'";
-
 // What a handler is given.
 struct Call {
   domain::TaskStore& store;
@@ -59,7 +53,7 @@ Response JsonResponse(HttpStatus status, std::string body) {
 Response HtmlResponse(HttpStatus status, std::string body) {
   Response response(status, 11);
   response.set(field::content_type, ToBeast(kHtmlType));
-  response.set("Content-Security-Policy", ToBeast(kHtmlPolicy));
+  response.set("Content-Security-Policy", ToBeast(HtmlPagePolicy()));
   response.body() = std::move(body);
   return response;
 }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/sha256.h"
 #include "domain/journal.h"
 #include "domain/task_store.h"
 #include "http/problem.h"
@@ -680,6 +681,32 @@ TEST_F(RouterTest, TaskPageListsVisibleTasksWithForms) {
   EXPECT_FALSE(Contains(html, "/tasks/2/delete"));
   EXPECT_TRUE(Contains(std::string(ToStd(response["Content-Security-Policy"])),
                        "default-src 'none'"));
+}
+
+// The inline style sheet of `html`, between <style> and </style>.
+std::string InlineStyle(const std::string& html) {
+  std::size_t start = html.find("<style>");
+  std::size_t end = html.find("</style>");
+  if (start == std::string::npos || end == std::string::npos) return "";
+  start += std::string_view("<style>").size();
+  return html.substr(start, end - start);
+}
+
+TEST_F(RouterTest, PagesAllowTheirOwnStyleByHashAndNoScript) {
+  Response list = Get("/tasks");
+  Response error = PostForm("/tasks/7/delete", "");
+  ASSERT_EQ(error.result(), HttpStatus::not_found);
+  for (const Response& response : {list, error}) {
+    std::string policy(ToStd(response["Content-Security-Policy"]));
+    std::string style = InlineStyle(response.body());
+    ASSERT_FALSE(style.empty());
+
+    EXPECT_TRUE(Contains(policy, "default-src 'none'"));
+    EXPECT_TRUE(
+        Contains(policy, "style-src 'sha256-" + Base64(Sha256(style)) + "'"));
+    EXPECT_FALSE(Contains(policy, "unsafe"));
+    EXPECT_FALSE(Contains(policy, "script-src"));
+  }
 }
 
 TEST_F(RouterTest, TaskPageSearchesWithSearchterm) {
