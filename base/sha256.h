@@ -1,8 +1,7 @@
-// SHA-256 (FIPS 180-4) and the standard Base64 alphabet (RFC 4648,
-// section 4), which together name a resource by its content: a
-// Content-Security-Policy allows an inline style as 'sha256-<Base64>'.
-// Not a general cryptographic library: no streaming, no constant-time
-// guarantees.
+// SHA-256 and the standard Base64 alphabet (RFC 4648, section 4), which
+// together name a resource by its content: a Content-Security-Policy
+// allows an inline style as 'sha256-<Base64>'. Thin wrappers over
+// OpenSSL's libcrypto.
 #ifndef TASKSTORE_BASE_SHA256_H_
 #define TASKSTORE_BASE_SHA256_H_
 

@@ -14,6 +14,7 @@ packages=(
   nlohmann-json3-dev    # JSON in the API and the import
   libcli11-dev          # the command line
   libutf8proc-dev       # UTF-8 validation, NFKC case folding for search
+  libssl-dev            # SHA-256 of the pages' style for the CSP
   libgtest-dev libgmock-dev librapidcheck-dev  # tests
   libbenchmark-dev      # benchmarks
   clang libclang-rt-14-dev  # the libFuzzer target
