@@ -41,6 +41,10 @@ struct ServerOptions {
   // `Retry-After: 1` and closed, without its request being read; past a
   // further kRefusingConnections being refused at once, new connections
   // are closed without an answer.
+  // TODO(per-client-cap): the cap is for all clients together, so one
+  // client that opens max_connections silent connections makes the others
+  // get 503 until its idle timeouts run out. A cap per client address
+  // would confine that to the one client.
   std::size_t max_connections = 512;
   // Requests one connection may carry; the last is answered with
   // `Connection: close`.

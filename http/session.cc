@@ -213,9 +213,11 @@ void Session::OnHeader(beast::error_code error, std::size_t bytes) {
       !parser_->chunked()) {
     return OnRead(beast_http::error::bad_transfer_encoding, bytes);
   }
-  // Only HTTP/1.x is spoken. A later 1.x minor version is answered as
-  // 1.1 (RFC 9110 section 6.2); the response must not claim a version the
-  // server does not have.
+  // Only HTTP/1.x is spoken, and the response must not claim a version
+  // the server does not have. Beast 1.74's parser already refuses every
+  // version but 1.0 and 1.1 as malformed (400); this holds should a later
+  // Beast pass others on, answering a later 1.x as 1.1 (RFC 9110 section
+  // 6.2).
   if (header.version() / 10 != 1) {
     return Refuse(ProblemResponse(HttpStatus::http_version_not_supported,
                                   "this server speaks HTTP/1.0 and HTTP/1.1"));

@@ -215,6 +215,21 @@ TEST_F(ConductTest, HeaderFieldsArrivingPieceByPieceCountTowardTheLimit) {
   EXPECT_EQ(refused->status, 431);
 }
 
+TEST_F(ConductTest, VersionsOtherThan10And11AreRefusedAsMalformed) {
+  ASSERT_TRUE(StartServer());
+  for (const char* version : {"HTTP/1.9", "HTTP/2.0", "HTTP/0.9"}) {
+    SCOPED_TRACE(version);
+    RawConnection connection(Port());
+    ASSERT_TRUE(connection.Send("GET /healthz " + std::string(version) +
+                                "\r\nHost: x\r\n\r\n"));
+    std::string answer = connection.ReadToClose(kAnswerTimeout);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 ")) << answer;
+  }
+  std::optional<RawResponse> old = Ask("GET /healthz HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 200);
+}
+
 TEST_F(ConductTest, WrongMethodIs405WithAllowAndHeadWorksWhereGetDoes) {
   ASSERT_TRUE(StartServer());
   std::optional<RawResponse> wrong = Ask(RawRequest("PUT", "/api/tasks"));
