@@ -563,6 +563,8 @@ TEST_F(ConductTest, SigtermFinishesTheRequestInFlightAndKeepsItsWrite) {
   EXPECT_EQ(created->status, 201);
   EXPECT_EQ(created->Header("connection"), "close");
   EXPECT_EQ(server_.WaitForExit(kStopTimeout), 0) << server_.Stderr();
+  EXPECT_NE(server_.Stderr().find("; the log is durable"), std::string::npos)
+      << server_.Stderr();
 
   ASSERT_TRUE(StartServer());
   std::optional<RawResponse> kept = Ask(RawRequest("GET", "/api/tasks/1"));
