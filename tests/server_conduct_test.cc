@@ -445,6 +445,34 @@ TEST_F(ConductTest, AClientDribblingItsHeaderIsCutWhileOthersAreServed) {
             std::string::npos);
 }
 
+TEST_F(ConductTest, AClientThatNeverReadsIsCutWhileOthersAreServed) {
+  ASSERT_TRUE(StartServer({"--request-timeout", "2"}));
+  // Ten tasks with long descriptions make each list about 600 KB.
+  const std::string description(60000, 'd');
+  for (int i = 0; i < 10; ++i) {
+    std::optional<RawResponse> created = Ask(RawRequest(
+        "POST", "/api/tasks", {"Content-Type: application/json"},
+        json{{"title", "big"}, {"description", description}}.dump()));
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201);
+  }
+
+  RawConnection deaf(Port());
+  std::string lists;
+  for (int i = 0; i < 100; ++i) lists += RawRequest("GET", "/api/tasks");
+  ASSERT_TRUE(deaf.Send(lists));
+  const auto began = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - began < 2500ms) {
+    EXPECT_TRUE(Healthy());
+    std::this_thread::sleep_for(100ms);
+  }
+
+  // The answer the server was writing timed out and the connection closed.
+  ASSERT_EQ(StopServer(), 0);
+  EXPECT_NE(server_.Stderr().find("the answer could not be sent"),
+            std::string::npos);
+}
+
 TEST_F(ConductTest, AnIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout) {
   ASSERT_TRUE(StartServer({"--idle-timeout", "1"}));
   RawConnection connection(Port());
