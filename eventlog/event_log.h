@@ -108,6 +108,11 @@ class EventLog final : public domain::Journal {
   // that is not. Appends then fail with Unavailable saying why.
   Status Append(std::span<const domain::Event> events) override;
 
+  // Makes every append so far durable now, whatever the sync mode: for a
+  // clean stop. Fails when the sync fails or an earlier one did (the log
+  // is then read-only).
+  Status Sync();
+
   domain::Sequence last_sequence() const;
 
   // Non-OK once the log has gone read-only.
