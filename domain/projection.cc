@@ -294,6 +294,9 @@ void Projection::WriteOrigin(const EventOrigin& origin, EventRecord& entry) {
 }
 
 void Projection::RememberKey(const EventRecord& entry, Sequence sequence) {
+  // TODO(key-expiry): keys are kept for good, one map entry (the key and
+  // 24 bytes) per keyed request; a retention window, recorded in the log
+  // so that replay forgets the same keys, would bound the table.
   if (entry.idempotency_key_size == 0) return;
   std::string key(
       Text(entry.origin_offset + entry.actor_size + entry.request_id_size,
