@@ -114,6 +114,21 @@ void AppendButtonForm(std::string& html, std::string_view action,
   html += "</button></form>\n";
 }
 
+// A checkbox that works without scripts: a button that shows the task's
+// state (role "checkbox") and posts the other one.
+void AppendCompletionToggle(std::string& html, const domain::Task& task) {
+  html += "<form method=\"post\" action=\"/tasks/" + std::to_string(task.id) +
+          "/complete\"><input type=\"hidden\" name=\"completed\" value=\"";
+  html += task.completed ? "false" : "true";
+  html += "\"><button type=\"submit\" role=\"checkbox\" aria-checked=\"";
+  html += task.completed ? "true" : "false";
+  html += "\" aria-label=\"Completed: ";
+  html += HtmlEscape(task.title);
+  html += "\">";
+  html += task.completed ? "\u2611 Reopen" : "\u2610 Complete";
+  html += "</button></form>\n";
+}
+
 void AppendTask(std::string& html, const domain::Task& task) {
   std::string id = std::to_string(task.id);
   html += "<li id=\"task-" + id + "\"";
@@ -130,17 +145,7 @@ void AppendTask(std::string& html, const domain::Task& task) {
   AppendTime(html, task.created_at);
   html += "</p>\n</div>\n<div class=\"actions\">\n";
   std::string title(task.title);
-  if (task.completed) {
-    AppendButtonForm(html, "/tasks/" + id + "/complete", "Reopen",
-                     "Reopen " + title,
-                     "<input type=\"hidden\" name=\"completed\" "
-                     "value=\"false\">");
-  } else {
-    AppendButtonForm(html, "/tasks/" + id + "/complete", "Complete",
-                     "Complete " + title,
-                     "<input type=\"hidden\" name=\"completed\" "
-                     "value=\"true\">");
-  }
+  AppendCompletionToggle(html, task);
   html += "<a href=\"/tasks/" + id + "/edit\">Edit</a>\n";
   html += "<a href=\"/tasks/" + id + "/history\">History</a>\n";
   AppendButtonForm(html, "/tasks/" + id + "/delete", "Delete",

@@ -34,7 +34,8 @@ struct TaskListPage {
 // (/trash) and one row per task with its title, description, creation
 // date, a completion toggle (POST /tasks/{id}/complete with
 // "completed=true" to complete, "completed=false" to reopen; its button
-// reads "Complete" or "Reopen"), links to edit (/tasks/{id}/edit) and to
+// has role "checkbox" with aria-checked, and reads "☐ Complete" or
+// "☑ Reopen"), links to edit (/tasks/{id}/edit) and to
 // its history (/tasks/{id}/history), and a delete button
 // (POST /tasks/{id}/delete).
 std::string RenderTaskListPage(const TaskListPage& page);
