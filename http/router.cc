@@ -508,8 +508,9 @@ Response EditFromForm(const Call& call) {
   command.description = FindParam(*form, "description").value_or("");
   Result<domain::Task> task = call.store.Update(command, call.context);
   if (task.ok()) return SeeOther("/tasks");
-  if (task.status().code() != StatusCode::kInvalidArgument) {
-    return HtmlStoreError(task.status());
+  const Status failure = task.status();
+  if (failure.code() != StatusCode::kInvalidArgument) {
+    return HtmlStoreError(failure);
   }
 
   // Show the form again with the message and the values as typed.
@@ -517,7 +518,7 @@ Response EditFromForm(const Call& call) {
   if (!current.ok()) return HtmlStoreError(current.status());
   EditPage page;
   page.task = &*current;
-  page.form_error = task.status().message();
+  page.form_error = failure.message();
   page.entered_title = *command.title;
   page.entered_description = *command.description;
   return HtmlResponse(HttpStatus::bad_request, RenderEditPage(page));
