@@ -18,8 +18,9 @@
 namespace taskstore::http {
 
 // {"id", "title", "description", "completed", "deleted", "created_at",
-// "deleted_at"}; times are RFC 3339 UTC, "deleted_at" is null while the
-// task is visible.
+// "deleted_at", "version"}; times are RFC 3339 UTC, "deleted_at" is null
+// while the task is visible; "version" is the number of events about the
+// task (the ETag's value).
 std::string TaskJson(const domain::Task& task);
 
 // {"tasks": [task...], "next": cursor or null}: one page, in the given
@@ -28,9 +29,12 @@ std::string TaskListJson(std::span<const domain::Task> tasks,
                          std::optional<std::uint64_t> next);
 
 // {"events": [event...], "next": cursor or null}: one page, in the given
-// order, where an event is {"sequence", "type", "recorded_at", "task_id",
-// "data"} and "data" is {"title", "description", "created_at"} for
-// TaskCreated and {} for TaskSoftDeleted.
+// order (see domain/page.h), where an event is
+// {"sequence", "type", "recorded_at", "task_id", "data", "actor",
+// "request_id"}; "data" is {"title", "description", "created_at"} for
+// TaskCreated, the fields it changed ({"title"?, "description"?}) for
+// TaskEdited and {} for the others; "actor" and "request_id" are null for
+// events recorded before they were kept.
 std::string EventListJson(std::span<const domain::Event> events,
                           std::optional<std::uint64_t> next);
 
@@ -47,6 +51,13 @@ std::string SnapshotJson(std::string_view name);
 // or has a "description" that is not a string. The title and
 // description are not validated here; the store does that.
 Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body);
+
+// Reads a change request, an object with any of "title" (string),
+// "description" (string) and "completed" (boolean), into a command for
+// task `id`. Fails with InvalidArgument for a body that is not a JSON
+// object, a member of another type, or any other member.
+Result<domain::UpdateTask> ParseUpdateTaskJson(domain::TaskId id,
+                                               std::string_view body);
 
 }  // namespace taskstore::http
 
