@@ -19,6 +19,9 @@ struct ServeFlags {
   std::string sync = "always";             // "always", "interval=MS" or "none"
   std::uint64_t snapshot_every = 100'000;  // events; 0: never automatically
   int snapshot_keep = 2;
+  // Needed for writes and admin routes; nullopt: TASKSTORE_TOKEN, if set.
+  std::optional<std::string> token;
+  std::string cors_origin;  // "": no cross-origin access
 };
 int RunServe(const ServeFlags& flags);
 

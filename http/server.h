@@ -37,6 +37,8 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
   // Served on the admin routes (see router.h).
   AdminActions admin;
+  // Token, CORS and metrics (see router.h).
+  OpsOptions ops;
 };
 
 // TODO(connection-limit): connections are not capped; each idle one holds

@@ -164,7 +164,7 @@ void Session::OnRead(beast::error_code error, std::size_t) {
   Request request = parser_->release();
   Response response;
   try {
-    response = Route(store_, request, options_.admin);
+    response = Route(store_, request, options_.admin, options_.ops);
   } catch (const std::exception& exception) {
     // Nothing in Route is meant to throw; if something does (memory ran
     // out, a Beast precondition), this request fails, not the server.
