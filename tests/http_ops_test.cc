@@ -13,6 +13,7 @@
 #include "http/access_policy.h"
 #include "http/cors.h"
 #include "http/router.h"
+#include "tests/store_fixture.h"
 
 namespace taskstore::http {
 namespace {
@@ -103,6 +104,21 @@ TEST_F(OpsTest, NotReadyOnceTheLogIsReadOnlyAndSaysWhy) {
   EXPECT_TRUE(Contains(response.body(), "read-only after a failed sync"));
   // Liveness is another question: the process still answers.
   EXPECT_EQ(Send(verb::get, "/healthz").result(), HttpStatus::ok);
+}
+
+TEST(Readiness, FollowsARealLogIntoReadOnlyAfterAFailedSync) {
+  testing_support::StoreUnderTest under;
+  Request ready(verb::get, "/readyz", 11);
+  EXPECT_EQ(Route(under.store(), ready).result(), HttpStatus::ok);
+
+  under.fs().FailSyncs(true);
+  EXPECT_FALSE(under.store().Create({"lost", "", {}}).ok());
+  under.fs().FailSyncs(false);
+
+  Response response = Route(under.store(), ready);
+  EXPECT_EQ(response.result(), HttpStatus::service_unavailable);
+  EXPECT_TRUE(Contains(response.body(), "read-only after a failed sync"))
+      << response.body();
 }
 
 // ---------------------------------------------------------------------
