@@ -7,7 +7,9 @@
 // TODO(metrics-latency): the time measured is the router's (from the
 // parsed request to the built response); reading the request and writing
 // the response are left out, because they happen in session.cc around
-// the router. Timing there would show slow clients too.
+// the router. Timing there would show slow clients too. For the same
+// reason, requests the session refuses before routing (413, 431, a
+// malformed request) are not counted at all.
 #ifndef TASKSTORE_HTTP_REQUEST_METRICS_H_
 #define TASKSTORE_HTTP_REQUEST_METRICS_H_
 
