@@ -54,6 +54,8 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{5};
   // Served on the admin routes (see router.h).
   AdminActions admin;
+  // Token, CORS and metrics (see router.h).
+  OpsOptions ops;
 };
 
 // Connections being refused (see max_connections) at most at once.

@@ -287,7 +287,7 @@ void Session::OnRead(beast::error_code error, std::size_t) {
   request.set(ToBeast(kRequestIdField), request_id_);
   Response response;
   try {
-    response = Route(store_, request, options_.admin);
+    response = Route(store_, request, options_.admin, options_.ops);
   } catch (const std::exception& exception) {
     // Nothing in Route is meant to throw; if something does (memory ran
     // out, a Beast precondition), this request fails, not the server.

@@ -25,6 +25,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     import_test sync_flag_test http_target_test http_router_test
     http_access_log_test
     event_test http_lifecycle_routes_test
+    http_ops_test prometheus_text_test openapi_test
   )
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTASKSTORE_SANITIZE=ON -DTASKSTORE_BUILD_BENCHMARKS=OFF >/dev/null
