@@ -27,8 +27,6 @@ int RunServe(const ServeFlags& flags) {
       eventlog::PosixFileSystem(), flags.data_directory, *opened->store, logger,
       SnapshotPolicy{flags.snapshot_every, flags.snapshot_keep},
       opened->snapshot_sequence);
-  opened->store->SetCommitObserver(
-      [&snapshots](domain::Sequence last) { snapshots.OnCommitted(last); });
 
   http::ServerOptions options;
   options.host = flags.host;
@@ -36,6 +34,12 @@ int RunServe(const ServeFlags& flags) {
   options.threads = flags.threads;
   options.admin.take_snapshot = [&snapshots] { return snapshots.TakeNow(); };
   http::Server server(*opened->store, logger, options);
+  // Set before Run(): no request can commit before then.
+  opened->store->SetCommitObserver(
+      [&snapshots, &server](domain::Sequence last) {
+        snapshots.OnCommitted(last);
+        server.NotifyCommitted();
+      });
   Result<std::uint16_t> port = server.Listen();
   if (!port.ok()) {
     logger.Error(port.status().ToString());

@@ -8,6 +8,7 @@
 #define TASKSTORE_DOMAIN_TASK_STORE_H_
 
 #include <condition_variable>
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -56,6 +57,13 @@ class TaskStore {
 
   // Every event of the task, deleted or not. NotFound for an unknown task.
   Result<std::vector<Event>> History(TaskId id) const;
+
+  // Up to `limit` events with sequence numbers after `after`, in sequence
+  // order: the global feed. Only committed (durable) events are seen.
+  std::vector<Event> EventsAfter(Sequence after, std::size_t limit) const;
+
+  // The sequence number of the newest committed event; 0 for none.
+  Sequence LastSequence() const;
 
   // A copy of the whole state, for comparisons and snapshots. Writers
   // wait while it is taken; readers do not.

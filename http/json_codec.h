@@ -4,6 +4,7 @@
 #ifndef TASKSTORE_HTTP_JSON_CODEC_H_
 #define TASKSTORE_HTTP_JSON_CODEC_H_
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,12 @@ std::string TaskListJson(std::span<const domain::Task> tasks);
 // {"title", "description", "created_at"} for TaskCreated and {} for
 // TaskSoftDeleted.
 std::string EventListJson(std::span<const domain::Event> events);
+
+// A page of the global feed: {"events": [event...], "next": sequence or
+// null}, where "next" is the value of `after` that asks for the following
+// page, and null on the last page.
+std::string EventPageJson(std::span<const domain::Event> events,
+                          std::optional<domain::Sequence> next);
 
 // One event on its own, as in EventListJson.
 std::string EventJson(const domain::Event& event);

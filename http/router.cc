@@ -26,6 +26,7 @@ using boost::beast::http::verb;
 constexpr std::string_view kJsonType = "application/json";
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
+constexpr std::string_view kEventStreamType = "text/event-stream";
 
 // The pages use no scripts and only their own inline style; a policy that
 // allows nothing else takes the teeth out of any escaping slip.
@@ -90,6 +91,21 @@ std::optional<domain::TaskId> ParseTaskId(std::string_view text) {
     return std::nullopt;
   }
   return id;
+}
+
+// A count or sequence number in canonical decimal ("0", "42"; not "",
+// "+1", "01" or "1e3").
+std::optional<std::uint64_t> ParseWholeNumber(std::string_view text) {
+  if (text.empty() || (text.size() > 1 && text.front() == '0')) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string NoSuchTask(std::string_view id) {
@@ -181,6 +197,84 @@ Response GetHistory(const Call& call) {
   Result<std::vector<domain::Event>> events = call.store.History(*id);
   if (!events.ok()) return ProblemResponse(events.status());
   return JsonResponse(HttpStatus::ok, EventListJson(*events));
+}
+
+// Where a page of the feed starts and how long it is.
+struct FeedQuery {
+  domain::Sequence after = 0;
+  std::size_t limit = kDefaultFeedLimit;
+};
+
+Result<FeedQuery> ParseFeedQuery(const Target& target) {
+  FeedQuery query;
+  if (auto after = FindParam(target.query, "after")) {
+    std::optional<std::uint64_t> value = ParseWholeNumber(*after);
+    if (!value) {
+      return InvalidArgumentError(
+          "after must be a sequence number such as 0 or 42, not \"" +
+          std::string(*after) + "\"");
+    }
+    query.after = *value;
+  }
+  if (auto limit = FindParam(target.query, "limit")) {
+    std::optional<std::uint64_t> value = ParseWholeNumber(*limit);
+    if (!value || *value < 1 || *value > kMaxFeedLimit) {
+      return InvalidArgumentError("limit must be a whole number from 1 to " +
+                                  std::to_string(kMaxFeedLimit) + ", not \"" +
+                                  std::string(*limit) + "\"");
+    }
+    query.limit = *value;
+  }
+  return query;
+}
+
+Response ListEvents(const Call& call) {
+  Result<FeedQuery> query = ParseFeedQuery(call.target);
+  if (!query.ok()) return ProblemResponse(query.status());
+
+  // One event more than asked for tells whether another page follows.
+  std::vector<domain::Event> events =
+      call.store.EventsAfter(query->after, query->limit + 1);
+  std::optional<domain::Sequence> next;
+  if (events.size() > query->limit) {
+    events.resize(query->limit);
+    next = events.back().sequence;
+  }
+  return JsonResponse(HttpStatus::ok, EventPageJson(events, next));
+}
+
+bool AcceptsEventStream(const Request& request) {
+  std::string_view accept = ToStd(request[field::accept]);
+  std::string lowered(accept);
+  for (char& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lowered.find(kEventStreamType) != std::string::npos;
+}
+
+// The head of a stream, or a problem when the starting point is bad.
+Routed StartEventStream(const Request& request, const Target& target) {
+  Result<FeedQuery> query = ParseFeedQuery(target);
+  if (!query.ok()) return {ProblemResponse(query.status()), std::nullopt};
+  domain::Sequence after = query->after;
+  auto last_id = request.find("Last-Event-ID");
+  if (last_id != request.end() && !last_id->value().empty()) {
+    std::optional<std::uint64_t> value =
+        ParseWholeNumber(ToStd(last_id->value()));
+    if (!value) {
+      return {ProblemResponse(HttpStatus::bad_request,
+                              "Last-Event-ID must be a sequence number such "
+                              "as 42, not \"" +
+                                  std::string(ToStd(last_id->value())) + "\""),
+              std::nullopt};
+    }
+    after = *value;
+  }
+  Response head(HttpStatus::ok, 11);
+  head.set(field::content_type, ToBeast(kEventStreamType));
+  // Tells buffering proxies to pass each event on at once.
+  head.set("X-Accel-Buffering", "no");
+  return {std::move(head), after};
 }
 
 Response TakeSnapshot(const Call& call) {
@@ -277,6 +371,7 @@ constexpr std::array kEndpoints = {
     Endpoint{"api/tasks", ListTasks, CreateTask, nullptr},
     Endpoint{"api/tasks/{id}", GetTask, nullptr, DeleteTask},
     Endpoint{"api/tasks/{id}/history", GetHistory, nullptr, nullptr},
+    Endpoint{"api/events", ListEvents, nullptr, nullptr},
     Endpoint{"api/admin/snapshot", nullptr, TakeSnapshot, nullptr},
     Endpoint{"tasks", ShowList, AddFromForm, nullptr},
     Endpoint{"tasks/{id}/delete", nullptr, DeleteFromForm, nullptr},
@@ -358,22 +453,46 @@ Response Dispatch(domain::TaskStore& store, const Request& request,
                          "nothing is at " + target->path);
 }
 
+// The fields every response carries.
+void Finish(const Request& request, Response& response) {
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.set(field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+}
+
 }  // namespace
 
 Response Route(domain::TaskStore& store, const Request& request,
                const AdminActions& admin) {
   Response response = Dispatch(store, request, admin);
-
-  response.version(request.version());
-  response.keep_alive(request.keep_alive());
-  response.set(field::cache_control, "no-store");
-  response.set("X-Content-Type-Options", "nosniff");
+  Finish(request, response);
   // A 204 must carry no Content-Length (RFC 9110 section 8.6), which
   // prepare_payload would add.
   if (response.result() != HttpStatus::no_content) response.prepare_payload();
   // HEAD gets GET's headers, Content-Length included, and no body.
   if (request.method() == verb::head) response.body().clear();
   return response;
+}
+
+Routed RouteOrStream(domain::TaskStore& store, const Request& request,
+                     const AdminActions& admin) {
+  if (request.method() == verb::get && AcceptsEventStream(request)) {
+    Result<Target> target = ParseTarget(ToStd(request.target()));
+    if (target.ok() && target->segments.size() == 2 &&
+        target->segments[0] == "api" && target->segments[1] == "events") {
+      Routed routed = StartEventStream(request, *target);
+      Finish(request, routed.response);
+      if (routed.stream_after) {
+        // The stream ends with the connection; it has no length.
+        routed.response.keep_alive(false);
+      } else {
+        routed.response.prepare_payload();
+      }
+      return routed;
+    }
+  }
+  return {Route(store, request, admin), std::nullopt};
 }
 
 }  // namespace taskstore::http

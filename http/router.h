@@ -11,6 +11,14 @@
 //   GET    /api/tasks/{id}           200 task; 404 unknown; 410 deleted
 //   DELETE /api/tasks/{id}           204; 404 unknown; 410 deleted
 //   GET    /api/tasks/{id}/history   200 {"events":[...]}; 404 unknown
+//   GET    /api/events?after=SEQ&limit=N
+//                                    200 {"events":[...], "next": SEQ or
+//                                    null}: the global feed, events after
+//                                    SEQ (default 0) in sequence order, at
+//                                    most N (default 100, 1 to 1000); 400
+//                                    for other values; with Accept:
+//                                    text/event-stream, a live stream
+//                                    (see RouteOrStream)
 //   GET    /tasks?searchterm=TERM    200 HTML list
 //   POST   /tasks                    303 to /tasks; 400 page with the error
 //   POST   /tasks/{id}/delete        303 to /tasks; 404/410 HTML page
@@ -51,7 +59,9 @@
 #ifndef TASKSTORE_HTTP_ROUTER_H_
 #define TASKSTORE_HTTP_ROUTER_H_
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -67,10 +77,33 @@ struct AdminActions {
   std::function<Result<std::string>()> take_snapshot;
 };
 
+// The page size of GET /api/events when the query gives none, and the
+// largest it accepts.
+inline constexpr std::size_t kDefaultFeedLimit = 100;
+inline constexpr std::size_t kMaxFeedLimit = 1000;
+
 // Thread-safe as far as `store` and `admin` are (TaskStore is). Blocks
 // while the store makes a write durable.
 Response Route(domain::TaskStore& store, const Request& request,
                const AdminActions& admin = {});
+
+// What a server that can stream is to send.
+struct Routed {
+  // A whole response, or, when `stream_after` is set, the head of a
+  // Server-Sent Events stream (no body and no length; the connection
+  // closes when the stream ends).
+  Response response;
+  // Set for a stream: the events after this sequence number are to follow
+  // (see event_stream.h).
+  std::optional<domain::Sequence> stream_after;
+};
+
+// As Route, except that GET /api/events with an Accept header that names
+// text/event-stream is answered by a stream of the events after `after`,
+// or after the Last-Event-ID header, which wins (an EventSource sends it
+// when it reconnects). A bad value of either is a 400 problem.
+Routed RouteOrStream(domain::TaskStore& store, const Request& request,
+                     const AdminActions& admin = {});
 
 }  // namespace taskstore::http
 

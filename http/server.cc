@@ -55,6 +55,7 @@ class Server::Impl {
   Result<std::uint16_t> Listen();
   void Run();
   void Stop();
+  void NotifyCommitted() { notifier_.Publish(); }
 
  private:
   void DoAccept();
@@ -66,6 +67,7 @@ class Server::Impl {
   domain::TaskStore& store_;
   Logger& logger_;
   const ServerOptions options_;
+  EventNotifier notifier_;
 
   asio::io_context io_context_;
   // Serializes the handlers that touch the members below it.
@@ -194,6 +196,7 @@ void Server::Impl::BeginShutdown() {
   acceptor_.close(ignored);
   signals_.cancel(ignored);
   retry_timer_.cancel();
+  notifier_.Close();
   // Once the sessions have closed, the io_context runs out of work and
   // the io threads return.
   for (const std::weak_ptr<Session>& weak : sessions_) {
@@ -226,8 +229,8 @@ void Server::Impl::OnAccept(error_code error, tcp::socket socket) {
   // latency.
   error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  auto session =
-      std::make_shared<Session>(std::move(socket), store_, logger_, options_);
+  auto session = std::make_shared<Session>(std::move(socket), store_, notifier_,
+                                           logger_, options_);
   std::erase_if(sessions_, [](const std::weak_ptr<Session>& weak) {
     return weak.expired();
   });
@@ -253,5 +256,7 @@ Result<std::uint16_t> Server::Listen() { return impl_->Listen(); }
 void Server::Run() { impl_->Run(); }
 
 void Server::Stop() { impl_->Stop(); }
+
+void Server::NotifyCommitted() { impl_->NotifyCommitted(); }
 
 }  // namespace taskstore::http

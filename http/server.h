@@ -19,6 +19,7 @@
 #include "base/logger.h"
 #include "base/result.h"
 #include "domain/task_store.h"
+#include "http/event_stream.h"
 #include "http/router.h"
 
 namespace taskstore::http {
@@ -37,6 +38,8 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{60};
   // Served on the admin routes (see router.h).
   AdminActions admin;
+  // Heartbeat and write timeout of GET /api/events streams.
+  EventStreamOptions event_stream;
 };
 
 // TODO(connection-limit): connections are not capped; each idle one holds
@@ -61,14 +64,18 @@ class Server {
 
   // Serves on `threads` threads until Stop() is called or SIGINT/SIGTERM
   // arrives, then stops accepting, lets the requests in flight finish
-  // (idle connections are closed at once), and returns; connections still
-  // busy after a few seconds are cut. Call once, after Listen() succeeded;
-  // otherwise returns at once.
+  // (idle connections and event streams are closed at once), and returns;
+  // connections still busy after a few seconds are cut. Call once, after
+  // Listen() succeeded; otherwise returns at once.
   void Run();
 
   // Asks Run() to wind down as above. Thread-safe; may be called before
   // Run() (which then returns almost at once), and more than once.
   void Stop();
+
+  // Wakes the open event streams: the store has committed new events.
+  // Cheap and thread-safe; meant for TaskStore::SetCommitObserver.
+  void NotifyCommitted();
 
  private:
   class Impl;

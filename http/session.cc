@@ -11,6 +11,7 @@
 #include <exception>
 #include <utility>
 
+#include "http/event_stream.h"
 #include "http/problem.h"
 #include "http/router.h"
 
@@ -60,9 +61,11 @@ std::optional<Response> RefusalFor(beast::error_code error) {
 }  // namespace
 
 Session::Session(boost::asio::ip::tcp::socket socket, domain::TaskStore& store,
-                 Logger& logger, const ServerOptions& options)
+                 EventNotifier& notifier, Logger& logger,
+                 const ServerOptions& options)
     : stream_(std::move(socket)),
       store_(store),
+      notifier_(notifier),
       logger_(logger),
       options_(options) {}
 
@@ -164,7 +167,17 @@ void Session::OnRead(beast::error_code error, std::size_t) {
   Request request = parser_->release();
   Response response;
   try {
-    response = Route(store_, request, options_.admin);
+    Routed routed = RouteOrStream(store_, request, options_.admin);
+    if (routed.stream_after && !stopping_) {
+      return HandOverToStream(std::move(routed.response), *routed.stream_after);
+    }
+    response = std::move(routed.response);
+    if (routed.stream_after) {
+      // The server is stopping; a stream would end at once.
+      response = ProblemResponse(HttpStatus::service_unavailable,
+                                 "the server is stopping");
+      response.prepare_payload();
+    }
   } catch (const std::exception& exception) {
     // Nothing in Route is meant to throw; if something does (memory ran
     // out, a Beast precondition), this request fails, not the server.
@@ -188,6 +201,17 @@ void Session::AnswerUnreadable(beast::error_code error) {
   refusal->prepare_payload();
   drain_ = true;
   DoWrite(std::move(*refusal), /*then_close=*/true);
+}
+
+void Session::HandOverToStream(Response head, domain::Sequence after) {
+  response_ = head;
+  LogAccess();
+  // The socket leaves this session, whose stream_ stays behind empty, so
+  // that Shutdown() on a session about to end still finds its executor.
+  auto stream =
+      std::make_shared<EventStream>(stream_.release_socket(), store_, notifier_,
+                                    logger_, options_.event_stream, after);
+  stream->Start(std::move(head));
 }
 
 void Session::DoWrite(Response response, bool then_close) {

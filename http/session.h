@@ -18,6 +18,7 @@
 
 #include "base/logger.h"
 #include "domain/task_store.h"
+#include "http/event_notifier.h"
 #include "http/message.h"
 #include "http/server.h"
 
@@ -34,8 +35,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // `socket` should have a strand as its executor: the session's handlers
   // then never run concurrently. `store`, `logger` and `options` must
   // outlive every handler of the session.
+  // `notifier` wakes the event streams the session hands connections to.
   Session(boost::asio::ip::tcp::socket socket, domain::TaskStore& store,
-          Logger& logger, const ServerOptions& options);
+          EventNotifier& notifier, Logger& logger,
+          const ServerOptions& options);
 
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -60,6 +63,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoReadBody();
   void OnRead(boost::beast::error_code error, std::size_t bytes);
   void AnswerUnreadable(boost::beast::error_code error);
+  // Gives the connection to an EventStream that starts with `head`; the
+  // session ends.
+  void HandOverToStream(Response head, domain::Sequence after);
   void DoWrite(Response response, bool then_close);
   void OnWrite(boost::beast::error_code error, std::size_t bytes);
   void DoClose();
@@ -76,6 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
 
   domain::TaskStore& store_;
+  EventNotifier& notifier_;
   Logger& logger_;
   const ServerOptions& options_;
 
