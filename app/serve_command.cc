@@ -1,6 +1,8 @@
 #include <cstdio>
 
 #include "app/commands.h"
+#include "app/compaction.h"
+#include "app/compaction_rules.h"
 #include "app/open_store.h"
 #include "app/snapshot_scheduler.h"
 #include "app/stderr_logger.h"
@@ -27,6 +29,19 @@ int RunServe(const ServeFlags& flags) {
       eventlog::PosixFileSystem(), flags.data_directory, *opened->store, logger,
       SnapshotPolicy{flags.snapshot_every, flags.snapshot_keep},
       opened->snapshot_sequence);
+  Compactor compactor(eventlog::PosixFileSystem(), flags.data_directory,
+                      *opened->log, *opened->store, snapshots, logger,
+                      PurgeCompactionRules(*opened->store));
+  if (compactor.Due()) {
+    // A crash stopped a compaction, or came between a purge and its
+    // compaction: the purged text is still on disk.
+    logger.Info("finishing the compaction of purged tasks before serving");
+    if (Status compacted = compactor.RunNow(); !compacted.ok()) {
+      logger.Error("compaction failed: " + compacted.ToString() +
+                   "; serving all the same, the next purge or start tries "
+                   "again");
+    }
+  }
 
   http::ServerOptions options;
   options.host = flags.host;
@@ -36,8 +51,9 @@ int RunServe(const ServeFlags& flags) {
   http::Server server(*opened->store, logger, options);
   // Set before Run(): no request can commit before then.
   opened->store->SetCommitObserver(
-      [&snapshots, &server](domain::Sequence last) {
+      [&snapshots, &compactor, &server](domain::Sequence last) {
         snapshots.OnCommitted(last);
+        compactor.OnCommitted(last);
         server.NotifyCommitted();
       });
   Result<std::uint16_t> port = server.Listen();

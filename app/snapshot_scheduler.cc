@@ -41,7 +41,24 @@ void SnapshotScheduler::OnCommitted(domain::Sequence last_sequence) {
 
 Result<std::string> SnapshotScheduler::TakeNow() {
   std::lock_guard writing(writing_);
+  return TakeLocked();
+}
 
+Result<std::string> SnapshotScheduler::TakeNowAndRemoveOthers() {
+  std::lock_guard writing(writing_);
+  Result<std::string> name = TakeLocked();
+  if (!name.ok()) return name;
+  Status removed =
+      snapshots::RemoveSnapshotsExcept(file_system_, directory_, *name);
+  if (!removed.ok()) {
+    logger_.Error("removing the snapshots other than " + *name + " from " +
+                  directory_ + " failed: " + removed.ToString());
+    return removed;
+  }
+  return name;
+}
+
+Result<std::string> SnapshotScheduler::TakeLocked() {
   // Writers wait only for this copy; encoding and writing happen after.
   auto started = std::chrono::steady_clock::now();
   domain::Projection state = store_.StateCopy();
