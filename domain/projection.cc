@@ -175,6 +175,9 @@ Status Projection::Apply(const Event& event) {
                                         EventRecord::Kind::kSoftDeleted});
     record.last_event = event.sequence;
     --visible_count_;
+  } else {
+    return CorruptionError(Describe(event) + " is of a type this build " +
+                           "cannot fold yet");
   }
   return Status::Ok();
 }
@@ -201,9 +204,9 @@ Event Projection::Rebuild(Sequence sequence) const {
   const TaskRecord& record = image_.tasks[entry.task_id - 1];
   Event event{sequence, entry.recorded_at, TaskSoftDeleted{entry.task_id}};
   if (entry.kind == EventRecord::Kind::kCreated) {
-    event.data = TaskCreated{entry.task_id, std::string(Title(record)),
-                             std::string(Description(record)),
-                             record.created_at};
+    event.data =
+        TaskCreated{entry.task_id, std::string(Title(record)),
+                    std::string(Description(record)), record.created_at};
   }
   return event;
 }

@@ -3,7 +3,10 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/cereal.hpp>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <sstream>
+#include <variant>
 
 #include "base/view_stream_buffer.h"
 #include "eventlog/record_format.h"
@@ -65,25 +68,137 @@ void load(Archive& archive, TaskCreated& event, std::uint32_t version) {
   archive(event.created_at);
 }
 
+// The events that carry nothing but their task's id.
+template <typename Archive, typename IdOnly>
+void SerializeIdOnly(Archive& archive, IdOnly& event, std::uint32_t version,
+                     const char* type) {
+  CheckVersion(version, 1, type);
+  archive(event.task_id);
+}
+
 template <typename Archive>
 void serialize(Archive& archive, TaskSoftDeleted& event,
                std::uint32_t version) {
-  CheckVersion(version, 1, "TaskSoftDeleted");
+  SerializeIdOnly(archive, event, version, "TaskSoftDeleted");
+}
+
+template <typename Archive>
+void serialize(Archive& archive, TaskCompleted& event, std::uint32_t version) {
+  SerializeIdOnly(archive, event, version, "TaskCompleted");
+}
+
+template <typename Archive>
+void serialize(Archive& archive, TaskReopened& event, std::uint32_t version) {
+  SerializeIdOnly(archive, event, version, "TaskReopened");
+}
+
+template <typename Archive>
+void serialize(Archive& archive, TaskRestored& event, std::uint32_t version) {
+  SerializeIdOnly(archive, event, version, "TaskRestored");
+}
+
+template <typename Archive>
+void serialize(Archive& archive, TaskPurged& event, std::uint32_t version) {
+  SerializeIdOnly(archive, event, version, "TaskPurged");
+}
+
+namespace {
+
+// An optional string is a presence byte (0 or 1) and, when present, the
+// string.
+template <typename Archive>
+void SaveOptionalString(Archive& archive,
+                        const std::optional<std::string>& text) {
+  archive(static_cast<std::uint8_t>(text.has_value()));
+  if (text) SaveString(archive, *text);
+}
+
+template <typename Archive>
+void LoadOptionalString(Archive& archive, std::optional<std::string>& text) {
+  std::uint8_t present = 0;
+  archive(present);
+  if (present > 1) {
+    throw cereal::Exception("presence byte " + std::to_string(present) +
+                            " is neither 0 nor 1");
+  }
+  text.reset();
+  if (present == 1) LoadString(archive, text.emplace());
+}
+
+}  // namespace
+
+template <typename Archive>
+void save(Archive& archive, const TaskEdited& event, std::uint32_t) {
   archive(event.task_id);
+  SaveOptionalString(archive, event.title);
+  SaveOptionalString(archive, event.description);
+}
+
+template <typename Archive>
+void load(Archive& archive, TaskEdited& event, std::uint32_t version) {
+  CheckVersion(version, 1, "TaskEdited");
+  archive(event.task_id);
+  LoadOptionalString(archive, event.title);
+  LoadOptionalString(archive, event.description);
+}
+
+template <typename Archive>
+void save(Archive& archive, const EventOrigin& origin, std::uint32_t) {
+  SaveString(archive, origin.actor);
+  SaveString(archive, origin.request_id);
+  SaveString(archive, origin.idempotency_key);
+  archive(origin.request_fingerprint);
+}
+
+template <typename Archive>
+void load(Archive& archive, EventOrigin& origin, std::uint32_t version) {
+  CheckVersion(version, 1, "EventOrigin");
+  LoadString(archive, origin.actor);
+  LoadString(archive, origin.request_id);
+  LoadString(archive, origin.idempotency_key);
+  archive(origin.request_fingerprint);
 }
 
 }  // namespace taskstore::domain
 
 CEREAL_CLASS_VERSION(taskstore::domain::TaskCreated, 1);
 CEREAL_CLASS_VERSION(taskstore::domain::TaskSoftDeleted, 1);
+CEREAL_CLASS_VERSION(taskstore::domain::TaskEdited, 1);
+CEREAL_CLASS_VERSION(taskstore::domain::TaskCompleted, 1);
+CEREAL_CLASS_VERSION(taskstore::domain::TaskReopened, 1);
+CEREAL_CLASS_VERSION(taskstore::domain::TaskRestored, 1);
+CEREAL_CLASS_VERSION(taskstore::domain::TaskPurged, 1);
+CEREAL_CLASS_VERSION(taskstore::domain::EventOrigin, 1);
 
 namespace taskstore::eventlog {
 namespace {
 
-EventTag TagOf(const domain::EventData& data) {
-  return std::holds_alternative<domain::TaskCreated>(data)
-             ? EventTag::kTaskCreated
-             : EventTag::kTaskSoftDeleted;
+// In the order of domain::EventData's alternatives.
+constexpr EventTag kTags[] = {
+    EventTag::kTaskCreated,  EventTag::kTaskSoftDeleted,
+    EventTag::kTaskEdited,   EventTag::kTaskCompleted,
+    EventTag::kTaskReopened, EventTag::kTaskRestored,
+    EventTag::kTaskPurged,
+};
+static_assert(std::size(kTags) == std::variant_size_v<domain::EventData>);
+
+EventTag TagOf(const domain::EventData& data) { return kTags[data.index()]; }
+
+// Reads the body of the event type `tag` into `data`; false for a tag no
+// type has.
+template <typename Archive, std::size_t index = 0>
+bool LoadBody(Archive& archive, EventTag tag, domain::EventData& data) {
+  if constexpr (index == std::size(kTags)) {
+    return false;
+  } else {
+    if (kTags[index] != tag) {
+      return LoadBody<Archive, index + 1>(archive, tag, data);
+    }
+    std::variant_alternative_t<index, domain::EventData> body;
+    archive(body);
+    data = std::move(body);
+    return true;
+  }
 }
 
 }  // namespace
@@ -93,8 +208,10 @@ std::string EncodeEvent(const domain::Event& event) {
   {
     cereal::PortableBinaryOutputArchive archive(
         stream, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
+    archive(kLayoutMarker, kCurrentLayout);
     archive(static_cast<std::uint8_t>(TagOf(event.data)));
     archive(event.sequence, event.recorded_at);
+    archive(event.origin);
     std::visit([&archive](const auto& body) { archive(body); }, event.data);
   }
   return std::move(stream).str();
@@ -109,22 +226,22 @@ Result<domain::Event> DecodeEvent(std::string_view payload) {
         stream, cereal::PortableBinaryInputArchive::Options::LittleEndian());
     std::uint8_t tag = 0;
     archive(tag);
+    const bool has_origin = tag == kLayoutMarker;
+    if (has_origin) {
+      std::uint8_t layout = 0;
+      archive(layout);
+      if (layout != kCurrentLayout) {
+        return CorruptionError("payload layout " + std::to_string(layout) +
+                               " is not one this build reads");
+      }
+      archive(tag);
+    }
     archive(event.sequence, event.recorded_at);
-    switch (static_cast<EventTag>(tag)) {
-      case EventTag::kTaskCreated: {
-        domain::TaskCreated body;
-        archive(body);
-        event.data = std::move(body);
-        break;
-      }
-      case EventTag::kTaskSoftDeleted: {
-        domain::TaskSoftDeleted body;
-        archive(body);
-        event.data = body;
-        break;
-      }
-      default:
-        return CorruptionError("unknown event type tag " + std::to_string(tag));
+    // Layout 1 payloads, from before origins were recorded, keep the
+    // empty origin.
+    if (has_origin) archive(event.origin);
+    if (!LoadBody(archive, static_cast<EventTag>(tag), event.data)) {
+      return CorruptionError("unknown event type tag " + std::to_string(tag));
     }
   } catch (const cereal::Exception& error) {
     return CorruptionError(std::string("undecodable event: ") + error.what());

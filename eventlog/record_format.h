@@ -19,7 +19,8 @@
 //                             field followed by the payload
 //     length         4 bytes  little-endian, payload bytes, 1..kMaxPayload
 //     payload        length bytes: one event in cereal's portable binary
-//                    archive, little-endian (see event_codec.h)
+//                    archive, little-endian, in one of the payload
+//                    layouts below (see event_codec.h)
 #ifndef TASKSTORE_EVENTLOG_RECORD_FORMAT_H_
 #define TASKSTORE_EVENTLOG_RECORD_FORMAT_H_
 
@@ -53,7 +54,25 @@ inline constexpr std::string_view kSegmentSuffix = ".tslog";
 enum class EventTag : std::uint8_t {
   kTaskCreated = 1,
   kTaskSoftDeleted = 2,
+  kTaskEdited = 3,
+  kTaskCompleted = 4,
+  kTaskReopened = 5,
+  kTaskRestored = 6,
+  kTaskPurged = 7,
 };
+
+// Payload layouts, told apart by the payload's first byte after cereal's
+// own endianness byte:
+//   layout 1 (the first release): the EventTag, sequence, time of
+//     recording, the event body. It has no origin (actor, request id,
+//     idempotency key); readers give such events an empty one.
+//   layout 2 (written now): kLayoutMarker, the layout number (uint8, 2),
+//     then the EventTag, sequence, time of recording, the origin and the
+//     event body.
+// kLayoutMarker is a value no EventTag takes, so a layout 1 payload can
+// never be mistaken for a later one.
+inline constexpr std::uint8_t kLayoutMarker = 0xFF;
+inline constexpr std::uint8_t kCurrentLayout = 2;
 
 }  // namespace taskstore::eventlog
 
