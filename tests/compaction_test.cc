@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/compaction_rules.h"
 #include "app/open_store.h"
 #include "app/snapshot_scheduler.h"
 #include "eventlog/event_log.h"
@@ -415,6 +416,40 @@ TEST_F(CompactionTest, UnreadableRecordCountsAsNoCompaction) {
         << bad;
   }
   EXPECT_EQ(logger_.warnings().size(), 4u);
+}
+
+// ---------------------------------------------------------------------
+// The rules of this store's domain
+
+TEST(PurgeCompactionRulesTest, ErasesEveryEventOfAPurgedTaskAndNoOther) {
+  eventlog::EventRewrite rewrite = EraseEventsOf({2});
+  domain::Event created(5, 100, domain::TaskCreated{2, "title", "text", 90});
+  domain::Event edited(6, 101, domain::TaskEdited{2, "new title", {}});
+  domain::Event deleted(7, 102, domain::TaskSoftDeleted{2});
+  domain::Event other(8, 103, domain::TaskCreated{3, "kept", "kept", 95});
+
+  EXPECT_EQ(rewrite(created), domain::ErasedForm(created));
+  EXPECT_EQ(std::get<domain::TaskCreated>(rewrite(created)->data).title, "");
+  EXPECT_EQ(rewrite(edited), domain::ErasedForm(edited));
+  EXPECT_EQ(rewrite(deleted).value_or(other), deleted);  // nothing to erase
+  EXPECT_FALSE(rewrite(other));
+}
+
+TEST(PurgeCompactionRulesTest, OnlyAPurgeTriggersACompaction) {
+  testing_support::RecordingLogger logger;
+  class NoJournal final : public domain::Journal {
+    Status Append(std::span<const domain::Event>) override {
+      return Status::Ok();
+    }
+  } journal;
+  domain::TaskStore store(domain::Projection(), journal,
+                          testing_support::SteppingClock());
+  CompactionRules rules = PurgeCompactionRules(store);
+  EXPECT_TRUE(rules.triggers(domain::Event(1, 0, domain::TaskPurged{1})));
+  EXPECT_FALSE(rules.triggers(domain::Event(1, 0, domain::TaskSoftDeleted{1})));
+  ASSERT_TRUE(store.Create({"title", "", {}}).ok());
+  // No purge in the store: the rewrite keeps everything.
+  EXPECT_FALSE(rules.make_rewrite()(store.EventsAfter(0, 1).front()));
 }
 
 }  // namespace
