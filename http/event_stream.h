@@ -9,7 +9,8 @@
 //   <blank line>
 // in sequence order, starting after the sequence the request named, first
 // the backlog and then live as the store commits. Only committed events
-// are read, so only durable ones are sent. While nothing happens a comment
+// are read, so only durable ones are sent (under the log's default sync
+// mode; see README.md for the others). While nothing happens a comment
 // line (": heartbeat") goes out every heartbeat interval, which also finds
 // out when the client has gone away.
 //
