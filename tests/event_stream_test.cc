@@ -21,6 +21,7 @@
 #include "base/logger.h"
 #include "domain/journal.h"
 #include "domain/task_store.h"
+#include "http/event_notifier.h"
 #include "http/server.h"
 #include "tests/test_support.h"
 
@@ -121,6 +122,40 @@ class SseClient {
   std::string buffer_;
   std::string head_;
 };
+
+class CountingSubscriber final : public EventSubscriber {
+ public:
+  void Wake() override { ++wakes; }
+  void Close() override { ++closes; }
+  int wakes = 0;
+  int closes = 0;
+};
+
+TEST(EventNotifierTest, WakesLiveSubscribersAndForgetsExpiredOnes) {
+  EventNotifier notifier;
+  auto kept = std::make_shared<CountingSubscriber>();
+  auto dropped = std::make_shared<CountingSubscriber>();
+  ASSERT_TRUE(notifier.Subscribe(kept));
+  ASSERT_TRUE(notifier.Subscribe(dropped));
+  notifier.Publish();
+  dropped.reset();
+  notifier.Publish();
+  EXPECT_EQ(kept->wakes, 2);
+  EXPECT_EQ(notifier.subscriber_count(), 1u);
+}
+
+TEST(EventNotifierTest, CloseEndsSubscribersAndRefusesNewOnes) {
+  EventNotifier notifier;
+  auto early = std::make_shared<CountingSubscriber>();
+  ASSERT_TRUE(notifier.Subscribe(early));
+  notifier.Close();
+  notifier.Close();
+  EXPECT_EQ(early->closes, 1);
+  auto late = std::make_shared<CountingSubscriber>();
+  EXPECT_FALSE(notifier.Subscribe(late));
+  notifier.Publish();
+  EXPECT_EQ(late->wakes, 0);
+}
 
 class EventStreamTest : public ::testing::Test {
  protected:
