@@ -29,9 +29,16 @@ struct ImportFlags {
 };
 int RunImport(const ImportFlags& flags);
 
+// Filters combine: an event is printed when it passes all of them. The
+// text of purged tasks is printed erased.
 struct LogFlags {
   std::string data_directory = "./data";
   std::optional<domain::TaskId> task;
+  std::optional<std::uint64_t> after;  // sequence numbers above this
+  std::optional<std::string> since;    // RFC 3339; recorded at or after
+  std::optional<std::string> type;     // an event type name
+  std::optional<std::string> actor;
+  std::string format = "json";  // "json" (JSON lines) or "table"
 };
 int RunLog(const LogFlags& flags);
 

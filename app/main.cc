@@ -6,6 +6,8 @@
 #include <string>
 
 #include "app/commands.h"
+#include "base/time.h"
+#include "domain/event.h"
 
 namespace {
 
@@ -38,6 +40,31 @@ CLI::Validator WholeNumber(std::uint64_t minimum) {
         return std::string();
       },
       "NUMBER");
+}
+
+CLI::Validator Rfc3339Time() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        taskstore::Result<taskstore::UnixMicros> time =
+            taskstore::ParseRfc3339(text);
+        if (!time.ok()) {
+          return "expected an RFC 3339 time such as 2026-01-31T09:00:00Z: " +
+                 time.status().message();
+        }
+        return std::string();
+      },
+      "TIME");
+}
+
+CLI::Validator EventTypeName() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (taskstore::domain::EventTypeIndex(text)) return std::string();
+        return "unknown event type " + text +
+               "; expected TaskCreated, TaskEdited, TaskCompleted, "
+               "TaskReopened, TaskSoftDeleted, TaskRestored or TaskPurged";
+      },
+      "TYPE");
 }
 
 }  // namespace
@@ -96,6 +123,25 @@ int main(int argc, char** argv) {
   AddDataFlag(*log_command, log.data_directory);
   log_command->add_option("--task", log.task, "only the events of this task")
       ->check(WholeNumber(1));
+  log_command
+      ->add_option("--after", log.after,
+                   "only events with a sequence number above this")
+      ->check(WholeNumber(0));
+  log_command
+      ->add_option("--since", log.since,
+                   "only events recorded at or after this RFC 3339 time")
+      ->check(Rfc3339Time());
+  log_command
+      ->add_option("--type", log.type,
+                   "only events of this type, e.g. TaskCompleted")
+      ->check(EventTypeName());
+  log_command->add_option("--actor", log.actor,
+                          "only events requested by this actor");
+  log_command
+      ->add_option("--format", log.format,
+                   "json (JSON lines) or table (for people)")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
 
   VerifyFlags verify;
   CLI::App* verify_command = app.add_subcommand(

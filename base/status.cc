@@ -26,6 +26,10 @@ std::string_view StatusCodeName(StatusCode code) {
       return "no space";
     case StatusCode::kUnavailable:
       return "unavailable";
+    case StatusCode::kVersionMismatch:
+      return "version mismatch";
+    case StatusCode::kKeyMismatch:
+      return "key mismatch";
   }
   return "unknown";
 }

@@ -20,6 +20,8 @@ enum class StatusCode {
   kIOError,             // the operating system refused an operation
   kNoSpace,             // a write failed for lack of space
   kUnavailable,         // the store is read-only or locked by another process
+  kVersionMismatch,     // the task is not at the version the caller expects
+  kKeyMismatch,         // an idempotency key was used for another request
 };
 
 // Returns a stable lower-case name such as "corruption".

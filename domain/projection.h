@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.h"
@@ -28,6 +29,7 @@ struct TaskRecord {
   static constexpr UnixMicros kNoTime = std::numeric_limits<UnixMicros>::min();
   static constexpr std::uint8_t kCompleted = 1;
   static constexpr std::uint8_t kDeleted = 2;
+  static constexpr std::uint8_t kPurged = 4;  // always with kDeleted
 
   UnixMicros created_at = 0;
   UnixMicros deleted_at = kNoTime;
@@ -36,23 +38,46 @@ struct TaskRecord {
   std::uint32_t description_size = 0;
   std::uint32_t folded_size = 0;  // FoldForSearch(title), the search key
   std::uint8_t flags = 0;
-  std::uint8_t reserved[3] = {};  // zero; makes the padding explicit
-  Sequence last_event = 0;        // newest event about this task
+  std::uint8_t reserved[3] = {};      // zero; makes the padding explicit
+  Sequence last_event = 0;            // newest event about this task
+  std::uint32_t version = 0;          // the number of events about this task
+  std::uint8_t reserved_end[4] = {};  // zero
 
   friend bool operator==(const TaskRecord&, const TaskRecord&) = default;
 };
 
 // What the projection keeps of one event; events[s - 1] is event s. The
-// data of a TaskCreated event is its task's own title, description and
-// creation time, so it is not stored twice.
+// title and description of a TaskCreated or TaskEdited event are the block
+// of text its task pointed at once the event was applied, so they are not
+// stored twice.
 struct EventRecord {
-  enum class Kind : std::uint8_t { kCreated = 1, kSoftDeleted = 2 };
+  // The index of the event's type in EventData, plus one.
+  enum class Kind : std::uint8_t {
+    kCreated = 1,
+    kSoftDeleted = 2,
+    kEdited = 3,
+    kCompleted = 4,
+    kReopened = 5,
+    kRestored = 6,
+    kPurged = 7,
+  };
+  // Which fields a TaskEdited carried.
+  static constexpr std::uint8_t kHasTitle = 1;
+  static constexpr std::uint8_t kHasDescription = 2;
 
   UnixMicros recorded_at = 0;
   TaskId task_id = 0;
-  Sequence previous = 0;  // the task's event before this one; 0 for none
+  Sequence previous = 0;          // the task's event before this one; 0: none
+  std::uint64_t text_offset = 0;  // title, then description
+  std::uint32_t title_size = 0;
+  std::uint32_t description_size = 0;
+  std::uint64_t origin_offset = 0;  // actor, request id, idempotency key
+  std::uint64_t request_fingerprint = 0;
+  std::uint16_t actor_size = 0;
+  std::uint16_t request_id_size = 0;
+  std::uint16_t idempotency_key_size = 0;
   Kind kind = Kind::kCreated;
-  std::uint8_t reserved[7] = {};  // zero; makes the padding explicit
+  std::uint8_t fields = 0;  // kHasTitle | kHasDescription, for kEdited
 
   friend bool operator==(const EventRecord&, const EventRecord&) = default;
 };
@@ -61,10 +86,22 @@ struct EventRecord {
 struct ProjectionImage {
   std::vector<TaskRecord> tasks;    // tasks[id - 1]
   std::vector<EventRecord> events;  // events[sequence - 1]
-  std::string text;                 // every task's strings, back to back
+  // Every task's and event's strings. Text a task no longer points at
+  // (after an edit) stays for its events; a purge overwrites its task's
+  // text with zero bytes.
+  std::string text;
 
   friend bool operator==(const ProjectionImage&,
                          const ProjectionImage&) = default;
+};
+
+// The request that last used an idempotency key.
+struct KeyUse {
+  std::uint64_t request_fingerprint = 0;
+  TaskId task_id = 0;
+  Sequence last_event = 0;  // the request's last event
+
+  friend bool operator==(const KeyUse&, const KeyUse&) = default;
 };
 
 class Projection {
@@ -74,17 +111,21 @@ class Projection {
   // A projection restored from a snapshot's image. Corruption when the
   // image is not a state some log could produce (strings outside the
   // text, histories that do not begin with the creation or are not
-  // linked in sequence order, flags that disagree with the history).
-  // The search keys are trusted as stored: recomputing them would cost
-  // as much as a replay; snapshots are checksummed and `taskstore verify`
-  // compares them with a full replay.
+  // linked in sequence order, flags or versions that disagree with the
+  // history). The search keys are trusted as stored: recomputing them
+  // would cost as much as a replay; snapshots are checksummed and
+  // `taskstore verify` compares them with a full replay.
   static Result<Projection> Restore(ProjectionImage image);
 
   // Folds one event into the state. Events read back from storage are
   // checked, not trusted: a sequence number other than
   // last_sequence() + 1, a creation with an id other than next_task_id(),
-  // or a deletion of an unknown or deleted task is Corruption and leaves
-  // the state unchanged.
+  // an event about an unknown task, or one its task's state does not
+  // allow (an edit, completion, reopening or deletion of a deleted task, a
+  // completion of a completed task, a reopening of an open one, a restore
+  // or purge of a task that is not deleted or already purged) is
+  // Corruption and leaves the state unchanged. Erased events (see
+  // ErasedForm) are accepted like any other.
   Status Apply(const Event& event);
 
   // 0 before the first event.
@@ -101,16 +142,37 @@ class Projection {
   // The task with `id`, deleted or not; nullopt when there is none.
   std::optional<Task> Find(TaskId id) const;
 
+  // Task `id` as it was after event `at`, folded from its history; nullopt
+  // when it did not exist then. A purged task's text reads as erased.
+  std::optional<Task> FindAsOf(TaskId id, Sequence at) const;
+
   // Visible (not deleted) tasks whose folded title contains the folded
   // `term` (see FoldForSearch), in creation order. An empty term matches
   // every visible task.
   std::vector<Task> Search(std::string_view term) const;
 
+  // As Search, on the state after event `at`. Folds every task's history
+  // and every title: linear in the events up to `at`.
+  std::vector<Task> SearchAsOf(std::string_view term, Sequence at) const;
+
+  // Deleted tasks that are not purged, whose folded title contains the
+  // folded `term`, most recently deleted first (by
+  // Task::deleted_sequence).
+  std::vector<Task> Trash(std::string_view term) const;
+
+  // The number of events in the longest prefix of the log recorded at or
+  // before `instant`: the state "as of" that instant.
+  Sequence LastSequenceAt(UnixMicros instant) const;
+
   // Every event about task `id`, oldest first; empty when there is none.
   std::vector<Event> HistoryOf(TaskId id) const;
 
-  // Event `sequence` as it was recorded; nullopt past last_sequence().
+  // Event `sequence` as it was recorded (erased if its task is purged);
+  // nullopt past last_sequence().
   std::optional<Event> EventAt(Sequence sequence) const;
+
+  // The request that last used idempotency `key`; nullopt for none.
+  std::optional<KeyUse> FindKey(const std::string& key) const;
 
   const ProjectionImage& image() const { return image_; }
 
@@ -123,11 +185,27 @@ class Projection {
   std::string_view Title(const TaskRecord& record) const;
   std::string_view Description(const TaskRecord& record) const;
   std::string_view FoldedTitle(const TaskRecord& record) const;
+  std::string_view Text(std::uint64_t offset, std::uint64_t size) const;
   Task Materialize(TaskId id) const;
   Event Rebuild(Sequence sequence) const;  // REQUIRES: a known sequence
+  std::vector<Sequence> SequencesOf(TaskId id) const;  // oldest first
+
+  // The one place that sets a task's title, description and search key:
+  // appends them as a new block of text and points the task at it.
+  void WriteTaskText(TaskId id, std::string_view title,
+                     std::string_view description);
+
+  // Overwrites every string of task `id` and of its events with zero
+  // bytes and empties them.
+  void EraseTaskText(TaskId id);
+
+  // Appends `origin`'s strings to the text and points `entry` at them.
+  void WriteOrigin(const EventOrigin& origin, EventRecord& entry);
+  void RememberKey(const EventRecord& entry, Sequence sequence);
 
   ProjectionImage image_;
   std::size_t visible_count_ = 0;
+  std::unordered_map<std::string, KeyUse> keys_;
 };
 
 // nullopt when `a` and `b` are equal; otherwise what differs first, naming

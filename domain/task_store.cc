@@ -3,14 +3,19 @@
 #include <algorithm>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <utility>
 
 namespace taskstore::domain {
+namespace {
+
+std::string NameOf(TaskId id) { return "task " + std::to_string(id); }
+
+}  // namespace
 
 // Decides the commands of one batch in order, against the committed state
 // plus the events decided earlier in the same batch, which are not yet
-// applied.
+// applied: those are kept as changed copies of their tasks and keys.
 class TaskStore::BatchDecider {
  public:
   BatchDecider(const Projection& state, UnixMicros now)
@@ -19,10 +24,41 @@ class TaskStore::BatchDecider {
         next_id_(state.next_task_id()),
         next_sequence_(state.last_sequence() + 1) {}
 
-  // Appends the events of `commands` to `events`, all or none.
-  Status Decide(const std::vector<CreateTask>& commands,
-                std::vector<Event>& events) {
+  // Appends the events of `command` to `events` and the tasks to answer
+  // with to `answers`, all or none.
+  Status Decide(const Command& command, const WriteContext& context,
+                std::vector<Event>& events, std::vector<Answer>& answers) {
+    TASKSTORE_RETURN_IF_ERROR(ValidateWriteContext(context));
+    if (!context.idempotency_key.empty()) {
+      std::optional<KeyUse> use = FindKey(context.idempotency_key);
+      if (use) {
+        if (use->request_fingerprint != context.request_fingerprint) {
+          return Status(StatusCode::kKeyMismatch,
+                        "the idempotency key was used for another request");
+        }
+        answers.push_back(Answer{use->task_id, use->last_event});
+        return Status::Ok();
+      }
+    }
+    context_ = &context;
     std::vector<Event> decided;
+    Status status = std::visit(
+        [&](const auto& body) { return DecideBody(body, decided, answers); },
+        command);
+    if (!status.ok()) return status;
+    for (Event& event : decided) {
+      if (!context.idempotency_key.empty()) {
+        keys_[context.idempotency_key] = KeyUse{
+            context.request_fingerprint, TaskIdOf(event.data), event.sequence};
+      }
+      events.push_back(std::move(event));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status DecideBody(const std::vector<CreateTask>& commands,
+                    std::vector<Event>& decided, std::vector<Answer>& answers) {
     for (std::size_t i = 0; i < commands.size(); ++i) {
       const CreateTask& command = commands[i];
       Result<std::string> title = ValidateTitle(command.title);
@@ -35,64 +71,204 @@ class TaskStore::BatchDecider {
       TaskCreated created{next_id_ + i, std::move(title).value(),
                           command.description,
                           command.created_at.value_or(now_)};
-      decided.push_back(Event{next_sequence_ + i, now_, std::move(created)});
+      decided.push_back(
+          Event(next_sequence_ + i, now_, std::move(created), Origin()));
     }
-    Take(decided, events);
+    for (const Event& event : decided) {
+      const auto& created = std::get<TaskCreated>(event.data);
+      Task task;
+      task.id = created.task_id;
+      task.title = created.title;
+      task.description = created.description;
+      task.created_at = created.created_at;
+      task.version = 1;
+      changed_[task.id] = std::move(task);
+      answers.push_back(Answer{created.task_id, event.sequence});
+    }
     next_id_ += commands.size();
-    return Status::Ok();
-  }
-
-  Status Decide(const SoftDeleteTask& command, std::vector<Event>& events) {
-    bool created_in_batch =
-        command.id >= state_.next_task_id() && command.id < next_id_;
-    bool exists = state_.Exists(command.id);
-    if (!exists && !created_in_batch) {
-      return NotFoundError("task " + std::to_string(command.id) +
-                           " does not exist");
-    }
-    if ((exists && state_.IsDeleted(command.id)) ||
-        deleted_in_batch_.contains(command.id)) {
-      return GoneError("task " + std::to_string(command.id) +
-                       " is already deleted");
-    }
-    deleted_in_batch_.insert(command.id);
-    std::vector<Event> decided{
-        Event{next_sequence_, now_, TaskSoftDeleted{command.id}}};
-    Take(decided, events);
-    return Status::Ok();
-  }
-
- private:
-  void Take(std::vector<Event>& decided, std::vector<Event>& events) {
     next_sequence_ += decided.size();
-    for (Event& event : decided) events.push_back(std::move(event));
+    return Status::Ok();
+  }
+
+  Status DecideBody(const UpdateTask& command, std::vector<Event>& decided,
+                    std::vector<Answer>& answers) {
+    Result<Task> found = Load(command.id);
+    if (!found.ok()) return found.status();
+    Task task = std::move(found).value();
+    std::optional<std::string> title;
+    if (command.title) {
+      Result<std::string> valid = ValidateTitle(*command.title);
+      if (!valid.ok()) return valid.status();
+      title = std::move(valid).value();
+    }
+    if (command.description) {
+      TASKSTORE_RETURN_IF_ERROR(ValidateDescription(*command.description));
+    }
+    TASKSTORE_RETURN_IF_ERROR(CheckVersion(task));
+    if (task.deleted) return GoneError(NameOf(task.id) + " is deleted");
+
+    TaskEdited edited{task.id, std::nullopt, std::nullopt};
+    if (title && *title != task.title) {
+      edited.title = title;
+      task.title = *title;
+    }
+    if (command.description && *command.description != task.description) {
+      edited.description = command.description;
+      task.description = *command.description;
+    }
+    if (edited.title || edited.description) {
+      Emit(std::move(edited), task, decided);
+    }
+    if (command.completed && *command.completed != task.completed) {
+      task.completed = *command.completed;
+      if (task.completed) {
+        Emit(TaskCompleted{task.id}, task, decided);
+      } else {
+        Emit(TaskReopened{task.id}, task, decided);
+      }
+    }
+    answers.push_back(Answer{task.id, next_sequence_ - 1});
+    changed_[task.id] = std::move(task);
+    return Status::Ok();
+  }
+
+  Status DecideBody(const SoftDeleteTask& command, std::vector<Event>& decided,
+                    std::vector<Answer>& answers) {
+    Result<Task> found = Load(command.id);
+    if (!found.ok()) return found.status();
+    Task task = std::move(found).value();
+    TASKSTORE_RETURN_IF_ERROR(CheckVersion(task));
+    if (task.deleted) {
+      return GoneError(NameOf(task.id) + " is already deleted");
+    }
+    task.deleted = true;
+    Emit(TaskSoftDeleted{task.id}, task, decided);
+    answers.push_back(Answer{task.id, next_sequence_ - 1});
+    changed_[task.id] = std::move(task);
+    return Status::Ok();
+  }
+
+  // Restores and purges: both need a deleted task that is not purged.
+  template <typename Body, typename Change>
+  Status DecideOnDeleted(TaskId id, std::vector<Event>& decided,
+                         std::vector<Answer>& answers, Change change) {
+    Result<Task> found = Load(id);
+    if (!found.ok()) return found.status();
+    Task task = std::move(found).value();
+    TASKSTORE_RETURN_IF_ERROR(CheckVersion(task));
+    if (task.purged) return GoneError(NameOf(id) + " is purged");
+    if (!task.deleted) {
+      return FailedPreconditionError(NameOf(id) + " is not deleted");
+    }
+    change(task);
+    Emit(Body{id}, task, decided);
+    answers.push_back(Answer{id, next_sequence_ - 1});
+    changed_[id] = std::move(task);
+    return Status::Ok();
+  }
+
+  Status DecideBody(const RestoreTask& command, std::vector<Event>& decided,
+                    std::vector<Answer>& answers) {
+    return DecideOnDeleted<TaskRestored>(
+        command.id, decided, answers, [](Task& task) { task.deleted = false; });
+  }
+
+  Status DecideBody(const PurgeTask& command, std::vector<Event>& decided,
+                    std::vector<Answer>& answers) {
+    return DecideOnDeleted<TaskPurged>(command.id, decided, answers,
+                                       [](Task& task) {
+                                         task.purged = true;
+                                         task.title.clear();
+                                         task.description.clear();
+                                       });
+  }
+
+  // The task as the batch so far leaves it; NotFound when there is none.
+  Result<Task> Load(TaskId id) const {
+    auto changed = changed_.find(id);
+    if (changed != changed_.end()) return changed->second;
+    std::optional<Task> task = state_.Find(id);
+    if (!task) return NotFoundError(NameOf(id) + " does not exist");
+    return *std::move(task);
+  }
+
+  std::optional<KeyUse> FindKey(const std::string& key) const {
+    auto found = keys_.find(key);
+    if (found != keys_.end()) return found->second;
+    return state_.FindKey(key);
+  }
+
+  Status CheckVersion(const Task& task) const {
+    const auto& expected = context_->expected_versions;
+    if (!expected || std::find(expected->begin(), expected->end(),
+                               task.version) != expected->end()) {
+      return Status::Ok();
+    }
+    return Status(StatusCode::kVersionMismatch,
+                  NameOf(task.id) + " is at version " +
+                      std::to_string(task.version) +
+                      ", not the one the request expects");
+  }
+
+  EventOrigin Origin() const {
+    return EventOrigin{context_->actor, context_->request_id,
+                       context_->idempotency_key,
+                       context_->request_fingerprint};
+  }
+
+  void Emit(EventData data, Task& task, std::vector<Event>& decided) {
+    decided.push_back(Event(next_sequence_++, now_, std::move(data), Origin()));
+    ++task.version;
   }
 
   const Projection& state_;
   const UnixMicros now_;
   TaskId next_id_;
   Sequence next_sequence_;
-  std::unordered_set<TaskId> deleted_in_batch_;
+  const WriteContext* context_ = nullptr;  // of the command being decided
+  std::unordered_map<TaskId, Task> changed_;
+  std::unordered_map<std::string, KeyUse> keys_;
 };
 
 TaskStore::TaskStore(Projection state, Journal& journal, Clock clock)
     : journal_(journal), clock_(std::move(clock)), state_(std::move(state)) {}
 
-Result<Task> TaskStore::Create(const CreateTask& command) {
-  Result<std::vector<Task>> created = CreateMany({command});
-  if (!created.ok()) return created.status();
-  return std::move(created.value().front());
+Result<Task> TaskStore::SubmitOne(Command command,
+                                  const WriteContext& context) {
+  PendingWrite write{std::move(command), context};
+  Result<std::vector<Task>> tasks = Submit(write);
+  if (!tasks.ok()) return tasks.status();
+  return std::move(tasks.value().front());
+}
+
+Result<Task> TaskStore::Create(const CreateTask& command,
+                               const WriteContext& context) {
+  return SubmitOne(std::vector<CreateTask>{command}, context);
 }
 
 Result<std::vector<Task>> TaskStore::CreateMany(
-    const std::vector<CreateTask>& commands) {
-  PendingWrite write{commands};
+    const std::vector<CreateTask>& commands, const WriteContext& context) {
+  PendingWrite write{commands, context};
   return Submit(write);
 }
 
-Status TaskStore::SoftDelete(const SoftDeleteTask& command) {
-  PendingWrite write{command};
-  return Submit(write).status();
+Result<Task> TaskStore::Update(const UpdateTask& command,
+                               const WriteContext& context) {
+  return SubmitOne(command, context);
+}
+
+Status TaskStore::SoftDelete(const SoftDeleteTask& command,
+                             const WriteContext& context) {
+  return SubmitOne(command, context).status();
+}
+
+Result<Task> TaskStore::Restore(const RestoreTask& command,
+                                const WriteContext& context) {
+  return SubmitOne(command, context);
+}
+
+Status TaskStore::Purge(const PurgeTask& command, const WriteContext& context) {
+  return SubmitOne(command, context).status();
 }
 
 Result<std::vector<Task>> TaskStore::Submit(PendingWrite& write) {
@@ -131,26 +307,27 @@ void TaskStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
   // Only the leader changes state_, so it reads it here without a lock.
   BatchDecider decider(state_, clock_());
   std::vector<Event> events;
-  std::vector<std::pair<PendingWrite*, std::size_t>> accepted;  // first event
+  // Each accepted write with its answers.
+  std::vector<std::pair<PendingWrite*, std::vector<Answer>>> accepted;
   for (PendingWrite* write : batch) {
-    std::size_t first = events.size();
-    Status decided = std::visit(
-        [&](const auto& command) { return decider.Decide(command, events); },
-        write->command);
+    std::vector<Answer> answers;
+    Status decided =
+        decider.Decide(write->command, write->context, events, answers);
     if (decided.ok()) {
-      accepted.emplace_back(write, first);
+      accepted.emplace_back(write, std::move(answers));
     } else {
       write->outcome = decided;
     }
   }
-  if (events.empty()) return;
 
-  // The journal is written before the state changes, so readers never see
-  // an event that a crash could take back.
-  Status journaled = journal_.Append(events);
-  if (!journaled.ok()) {
-    for (auto& [write, first] : accepted) write->outcome = journaled;
-    return;
+  if (!events.empty()) {
+    // The journal is written before the state changes, so readers never
+    // see an event that a crash could take back.
+    Status journaled = journal_.Append(events);
+    if (!journaled.ok()) {
+      for (auto& [write, answers] : accepted) write->outcome = journaled;
+      return;
+    }
   }
 
   std::unique_lock state_lock(state_mutex_);
@@ -159,21 +336,16 @@ void TaskStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
     // The decider checked each event against this very state; a failure
     // here is a bug, reported rather than hidden.
     if (!applied.ok()) {
-      for (auto& [write, first] : accepted) {
+      for (auto& [write, answers] : accepted) {
         write->outcome = applied.WithContext("applying a decided event");
       }
       return;
     }
   }
-  for (std::size_t i = 0; i < accepted.size(); ++i) {
-    auto [write, first] = accepted[i];
-    std::size_t end =
-        i + 1 < accepted.size() ? accepted[i + 1].second : events.size();
+  for (auto& [write, answers] : accepted) {
     std::vector<Task> tasks;
-    if (std::holds_alternative<std::vector<CreateTask>>(write->command)) {
-      for (std::size_t e = first; e < end; ++e) {
-        tasks.push_back(*state_.Find(TaskIdOf(events[e].data)));
-      }
+    for (const Answer& answer : answers) {
+      tasks.push_back(*state_.FindAsOf(answer.task_id, answer.as_of));
     }
     write->outcome = std::move(tasks);
   }
@@ -182,12 +354,17 @@ void TaskStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
 Result<Task> TaskStore::Get(TaskId id) const {
   std::shared_lock lock(state_mutex_);
   std::optional<Task> task = state_.Find(id);
-  if (!task) {
-    return NotFoundError("task " + std::to_string(id) + " does not exist");
-  }
-  if (task->deleted) {
-    return GoneError("task " + std::to_string(id) + " was deleted");
-  }
+  if (!task) return NotFoundError(NameOf(id) + " does not exist");
+  if (task->deleted) return GoneError(NameOf(id) + " was deleted");
+  return *task;
+}
+
+Result<Task> TaskStore::GetAsOf(TaskId id, UnixMicros instant) const {
+  std::shared_lock lock(state_mutex_);
+  std::optional<Task> task =
+      state_.FindAsOf(id, state_.LastSequenceAt(instant));
+  if (!task) return NotFoundError(NameOf(id) + " did not exist then");
+  if (task->deleted) return GoneError(NameOf(id) + " was deleted then");
   return *task;
 }
 
@@ -196,10 +373,21 @@ std::vector<Task> TaskStore::Search(std::string_view term) const {
   return state_.Search(term);
 }
 
+std::vector<Task> TaskStore::SearchAsOf(std::string_view term,
+                                        UnixMicros instant) const {
+  std::shared_lock lock(state_mutex_);
+  return state_.SearchAsOf(term, state_.LastSequenceAt(instant));
+}
+
+std::vector<Task> TaskStore::Trash(std::string_view term) const {
+  std::shared_lock lock(state_mutex_);
+  return state_.Trash(term);
+}
+
 Result<std::vector<Event>> TaskStore::History(TaskId id) const {
   std::shared_lock lock(state_mutex_);
   if (!state_.Exists(id)) {
-    return NotFoundError("task " + std::to_string(id) + " does not exist");
+    return NotFoundError(NameOf(id) + " does not exist");
   }
   return state_.HistoryOf(id);
 }

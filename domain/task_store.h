@@ -4,6 +4,20 @@
 // Thread-safe. Concurrent writers are committed in groups that share one
 // journal append (and so one fdatasync); readers run concurrently and see
 // only events the journal has made durable.
+//
+// Every write takes a WriteContext (commands.h). Its checks come in this
+// order, and the first that fails decides the answer:
+//   1. the context itself (InvalidArgument for a bad actor, request id or
+//      key);
+//   2. the idempotency key: a key last used by a request with the same
+//      fingerprint answers as that request did, as of its last event,
+//      and records nothing; a key used by another request is
+//      KeyMismatch. A request that recorded nothing (it failed or
+//      changed nothing) leaves its key unused;
+//   3. the task exists (NotFound), the fields are valid
+//      (InvalidArgument);
+//   4. the expected versions (VersionMismatch);
+//   5. the task's state allows the command (Gone, FailedPrecondition).
 #ifndef TASKSTORE_DOMAIN_TASK_STORE_H_
 #define TASKSTORE_DOMAIN_TASK_STORE_H_
 
@@ -38,22 +52,54 @@ class TaskStore {
   // Records a TaskCreated event and returns the new task.
   // InvalidArgument for a bad title or description; the journal's error
   // when the event could not be made durable.
-  Result<Task> Create(const CreateTask& command);
+  Result<Task> Create(const CreateTask& command,
+                      const WriteContext& context = {});
 
   // Validates every command first; if any is invalid nothing is recorded
   // and the error names its index ("task 3: title is empty"). Otherwise
   // appends all the events in one durable batch.
-  Result<std::vector<Task>> CreateMany(const std::vector<CreateTask>& commands);
+  Result<std::vector<Task>> CreateMany(const std::vector<CreateTask>& commands,
+                                       const WriteContext& context = {});
+
+  // Records a TaskEdited event when the title or description changes
+  // (only the changed fields), then a TaskCompleted or TaskReopened event
+  // when the completion changes; returns the task after them. NotFound
+  // for an unknown task, InvalidArgument for a bad field, Gone for a
+  // deleted task (even when nothing would change).
+  Result<Task> Update(const UpdateTask& command,
+                      const WriteContext& context = {});
 
   // Records a TaskSoftDeleted event. NotFound for an unknown task, Gone
   // for a task already deleted; neither records anything.
-  Status SoftDelete(const SoftDeleteTask& command);
+  Status SoftDelete(const SoftDeleteTask& command,
+                    const WriteContext& context = {});
+
+  // Records a TaskRestored event and returns the visible task. NotFound
+  // for an unknown task, Gone for a purged one, FailedPrecondition for
+  // one that is not deleted.
+  Result<Task> Restore(const RestoreTask& command,
+                       const WriteContext& context = {});
+
+  // Records a TaskPurged event, which erases the task's text. NotFound
+  // for an unknown task, Gone for a purged one, FailedPrecondition for
+  // one that is not deleted.
+  Status Purge(const PurgeTask& command, const WriteContext& context = {});
 
   // NotFound for an unknown task; Gone (with no task) for a deleted one.
   Result<Task> Get(TaskId id) const;
 
+  // As Get, on the state as of `instant` (see Projection::LastSequenceAt):
+  // NotFound for a task that did not exist yet.
+  Result<Task> GetAsOf(TaskId id, UnixMicros instant) const;
+
   // See Projection::Search.
   std::vector<Task> Search(std::string_view term) const;
+
+  // See Projection::SearchAsOf, as of `instant`.
+  std::vector<Task> SearchAsOf(std::string_view term, UnixMicros instant) const;
+
+  // See Projection::Trash.
+  std::vector<Task> Trash(std::string_view term) const;
 
   // Every event of the task, deleted or not. NotFound for an unknown task.
   Result<std::vector<Event>> History(TaskId id) const;
@@ -75,15 +121,27 @@ class TaskStore {
   void SetCommitObserver(std::function<void(Sequence)> observer);
 
  private:
+  using Command = std::variant<std::vector<CreateTask>, UpdateTask,
+                               SoftDeleteTask, RestoreTask, PurgeTask>;
+
+  // A task as the answer to a write: task `task_id` as of event `as_of`.
+  struct Answer {
+    TaskId task_id = 0;
+    Sequence as_of = 0;
+  };
+
   // One caller's command waiting to be committed (group commit, see the
   // .cc file). Lives on the caller's stack.
   struct PendingWrite {
-    std::variant<std::vector<CreateTask>, SoftDeleteTask> command;
+    Command command;
+    const WriteContext& context;
     Result<std::vector<Task>> outcome = std::vector<Task>();
     bool lead = false;  // this caller commits the next batch
     bool done = false;  // outcome is final
   };
   class BatchDecider;
+
+  Result<Task> SubmitOne(Command command, const WriteContext& context);
 
   // Queues `write` and returns once it is committed or refused.
   Result<std::vector<Task>> Submit(PendingWrite& write);

@@ -208,10 +208,14 @@ std::string EncodeEvent(const domain::Event& event) {
   {
     cereal::PortableBinaryOutputArchive archive(
         stream, cereal::PortableBinaryOutputArchive::Options::LittleEndian());
-    archive(kLayoutMarker, kCurrentLayout);
+    // An event without an origin was recorded before origins were kept;
+    // it keeps layout 1, so that encoding it again gives the very bytes in
+    // the log (snapshots are tied to the log by their checksum).
+    const bool has_origin = !(event.origin == domain::EventOrigin());
+    if (has_origin) archive(kLayoutMarker, kCurrentLayout);
     archive(static_cast<std::uint8_t>(TagOf(event.data)));
     archive(event.sequence, event.recorded_at);
-    archive(event.origin);
+    if (has_origin) archive(event.origin);
     std::visit([&archive](const auto& body) { archive(body); }, event.data);
   }
   return std::move(stream).str();

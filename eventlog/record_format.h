@@ -68,7 +68,9 @@ enum class EventTag : std::uint8_t {
 //     idempotency key); readers give such events an empty one.
 //   layout 2 (written now): kLayoutMarker, the layout number (uint8, 2),
 //     then the EventTag, sequence, time of recording, the origin and the
-//     event body.
+//     event body. An event whose origin is empty (one recorded before
+//     origins were kept) is still written in layout 1, so that encoding it
+//     again gives the bytes it has in the log.
 // kLayoutMarker is a value no EventTag takes, so a layout 1 payload can
 // never be mistaken for a later one.
 inline constexpr std::uint8_t kLayoutMarker = 0xFF;

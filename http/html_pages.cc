@@ -35,6 +35,12 @@ button { cursor: pointer; }
   overflow-wrap: anywhere; }
 .created { margin: .25rem 0 0; font-size: .85rem; opacity: .75; }
 .empty { opacity: .75; }
+.actions { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; }
+.completed h3 { text-decoration: line-through; opacity: .7; }
+nav { margin: 0 0 1rem; display: flex; gap: 1rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .35rem .5rem; vertical-align: top;
+  border-top: 1px solid #8885; overflow-wrap: anywhere; }
 )";
 
 void AppendHead(std::string& html, std::string_view title) {
@@ -94,9 +100,40 @@ void AppendAddForm(std::string& html, const TaskListPage& page) {
       "</form>\n";
 }
 
+void AppendButtonForm(std::string& html, std::string_view action,
+                      std::string_view label, std::string_view aria_label,
+                      std::string_view hidden = {}) {
+  html += "<form method=\"post\" action=\"";
+  html += action;
+  html += "\">";
+  html += hidden;
+  html += "<button type=\"submit\" aria-label=\"";
+  html += HtmlEscape(aria_label);
+  html += "\">";
+  html += label;
+  html += "</button></form>\n";
+}
+
+// A checkbox that works without scripts: a button that shows the task's
+// state (role "checkbox") and posts the other one.
+void AppendCompletionToggle(std::string& html, const domain::Task& task) {
+  html += "<form method=\"post\" action=\"/tasks/" + std::to_string(task.id) +
+          "/complete\"><input type=\"hidden\" name=\"completed\" value=\"";
+  html += task.completed ? "false" : "true";
+  html += "\"><button type=\"submit\" role=\"checkbox\" aria-checked=\"";
+  html += task.completed ? "true" : "false";
+  html += "\" aria-label=\"Completed: ";
+  html += HtmlEscape(task.title);
+  html += "\">";
+  html += task.completed ? "\u2611 Reopen" : "\u2610 Complete";
+  html += "</button></form>\n";
+}
+
 void AppendTask(std::string& html, const domain::Task& task) {
   std::string id = std::to_string(task.id);
-  html += "<li id=\"task-" + id + "\">\n<div>\n<h3>";
+  html += "<li id=\"task-" + id + "\"";
+  if (task.completed) html += " class=\"completed\"";
+  html += ">\n<div>\n<h3>";
   html += HtmlEscape(task.title);
   html += "</h3>\n";
   if (!task.description.empty()) {
@@ -106,11 +143,14 @@ void AppendTask(std::string& html, const domain::Task& task) {
   }
   html += "<p class=\"created\">Created ";
   AppendTime(html, task.created_at);
-  html += "</p>\n</div>\n";
-  html += "<form method=\"post\" action=\"/tasks/" + id + "/delete\">";
-  html += "<button type=\"submit\" aria-label=\"Delete ";
-  html += HtmlEscape(task.title);
-  html += "\">Delete</button></form>\n</li>\n";
+  html += "</p>\n</div>\n<div class=\"actions\">\n";
+  std::string title(task.title);
+  AppendCompletionToggle(html, task);
+  html += "<a href=\"/tasks/" + id + "/edit\">Edit</a>\n";
+  html += "<a href=\"/tasks/" + id + "/history\">History</a>\n";
+  AppendButtonForm(html, "/tasks/" + id + "/delete", "Delete",
+                   "Delete " + title);
+  html += "</div>\n</li>\n";
 }
 
 void AppendTaskList(std::string& html, const TaskListPage& page) {
@@ -173,9 +213,123 @@ std::string RenderTaskListPage(const TaskListPage& page) {
   std::string html;
   AppendHead(html, "Tasks");
   html += "<h1>Tasks</h1>\n";
+  html += "<nav><a href=\"/trash\">Trash</a></nav>\n";
   AppendSearchForm(html, page.search_term);
   AppendAddForm(html, page);
   AppendTaskList(html, page);
+  AppendFoot(html);
+  return html;
+}
+
+std::string RenderEditPage(const EditPage& page) {
+  std::string id = std::to_string(page.task->id);
+  std::string html;
+  AppendHead(html, "Edit task");
+  html += "<h1>Edit task</h1>\n";
+  html += "<nav><a href=\"/tasks\">Back to the tasks</a>";
+  html += "<a href=\"/tasks/" + id + "/history\">History</a></nav>\n";
+  if (!page.form_error.empty()) {
+    html += "<p class=\"error\" role=\"alert\">";
+    html += HtmlEscape(page.form_error);
+    html += "</p>\n";
+  }
+  html += "<form class=\"add\" method=\"post\" action=\"/tasks/" + id +
+          "/edit\">\n<label for=\"title\">Title</label>\n"
+          "<input id=\"title\" name=\"title\" autocomplete=\"off\" value=\"";
+  html += HtmlEscape(page.entered_title);
+  html +=
+      "\">\n<label for=\"description\">Description</label>\n"
+      "<textarea id=\"description\" name=\"description\" rows=\"5\">";
+  html += HtmlEscape(page.entered_description);
+  html += "</textarea>\n<button type=\"submit\">Save</button>\n</form>\n";
+  AppendFoot(html);
+  return html;
+}
+
+std::string RenderTrashPage(std::span<const domain::Task> tasks,
+                            std::string_view search_term) {
+  std::string html;
+  AppendHead(html, "Trash");
+  html +=
+      "<h1>Trash</h1>\n<nav><a href=\"/tasks\">Back to the tasks</a>"
+      "</nav>\n";
+  html +=
+      "<form class=\"search\" method=\"get\" action=\"/trash\" "
+      "role=\"search\">\n<input type=\"search\" name=\"searchterm\" "
+      "aria-label=\"Search the trash\" placeholder=\"Search the trash\" "
+      "value=\"";
+  html += HtmlEscape(search_term);
+  html += "\">\n<button type=\"submit\">Search</button>\n</form>\n";
+  if (tasks.empty()) {
+    html += "<p class=\"empty\">The trash is empty.</p>\n";
+    AppendFoot(html);
+    return html;
+  }
+  html += "<ul class=\"tasks\">\n";
+  for (const domain::Task& task : tasks) {
+    std::string id = std::to_string(task.id);
+    std::string title(task.title);
+    html += "<li id=\"task-" + id + "\">\n<div>\n<h3>";
+    html += HtmlEscape(task.title);
+    html += "</h3>\n<p class=\"created\">Deleted ";
+    if (task.deleted_at) AppendTime(html, *task.deleted_at);
+    html += "</p>\n</div>\n<div class=\"actions\">\n";
+    AppendButtonForm(html, "/tasks/" + id + "/restore", "Restore",
+                     "Restore " + title);
+    AppendButtonForm(html, "/trash/" + id + "/purge", "Purge",
+                     "Purge " + title);
+    html += "</div>\n</li>\n";
+  }
+  html += "</ul>\n";
+  AppendFoot(html);
+  return html;
+}
+
+namespace {
+
+// What an event changed, in words.
+std::string EventSummary(const domain::Event& event) {
+  if (const auto* created = std::get_if<domain::TaskCreated>(&event.data)) {
+    return "Created as \u201c" + created->title + "\u201d";
+  }
+  if (const auto* edited = std::get_if<domain::TaskEdited>(&event.data)) {
+    std::string summary;
+    if (edited->title) summary = "Title: \u201c" + *edited->title + "\u201d";
+    if (edited->description) {
+      if (!summary.empty()) summary += "; ";
+      summary += "description changed";
+    }
+    return summary;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string RenderHistoryPage(domain::TaskId id,
+                              std::span<const domain::Event> events) {
+  std::string html;
+  std::string heading = "History of task " + std::to_string(id);
+  AppendHead(html, heading);
+  html += "<h1>" + heading + "</h1>\n";
+  html +=
+      "<nav><a href=\"/tasks\">Back to the tasks</a>"
+      "<a href=\"/trash\">Trash</a></nav>\n";
+  html +=
+      "<table>\n<thead><tr><th>#</th><th>Event</th><th>When</th>"
+      "<th>By</th><th>Change</th></tr></thead>\n<tbody>\n";
+  for (const domain::Event& event : events) {
+    html += "<tr><td>" + std::to_string(event.sequence) + "</td><td>";
+    html += domain::EventTypeName(event.data);
+    html += "</td><td>";
+    AppendTime(html, event.recorded_at);
+    html += "</td><td>";
+    html += HtmlEscape(event.origin.actor);
+    html += "</td><td>";
+    html += HtmlEscape(EventSummary(event));
+    html += "</td></tr>\n";
+  }
+  html += "</tbody>\n</table>\n";
   AppendFoot(html);
   return html;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "domain/event.h"
 #include "domain/task.h"
 
 namespace taskstore::http {
@@ -29,10 +30,38 @@ struct TaskListPage {
 };
 
 // The full /tasks page: a search form (GET /tasks?searchterm=), an add
-// form (POST /tasks with "title" and "description") and one row per task
-// with its title, description, creation date and a delete button
+// form (POST /tasks with "title" and "description"), a link to the trash
+// (/trash) and one row per task with its title, description, creation
+// date, a completion toggle (POST /tasks/{id}/complete with
+// "completed=true" to complete, "completed=false" to reopen; its button
+// has role "checkbox" with aria-checked, and reads "☐ Complete" or
+// "☑ Reopen"), links to edit (/tasks/{id}/edit) and to
+// its history (/tasks/{id}/history), and a delete button
 // (POST /tasks/{id}/delete).
 std::string RenderTaskListPage(const TaskListPage& page);
+
+// What the edit page shows. The views must outlive the rendering.
+struct EditPage {
+  const domain::Task* task = nullptr;  // the task as stored
+  std::string_view form_error;         // after a failed edit; else empty
+  std::string_view entered_title;      // the values in the form
+  std::string_view entered_description;
+};
+
+// /tasks/{id}/edit: a form posting "title" and "description" to
+// /tasks/{id}/edit ("Save"), and a link back to the list.
+std::string RenderEditPage(const EditPage& page);
+
+// /trash: the deleted tasks in the given order, each with its deletion
+// time, a "Restore" button (POST /tasks/{id}/restore) and a "Purge"
+// button (POST /trash/{id}/purge); a search form (GET /trash?searchterm=).
+std::string RenderTrashPage(std::span<const domain::Task> tasks,
+                            std::string_view search_term);
+
+// /tasks/{id}/history: one row per event, oldest first, with its
+// sequence number, type, time, actor and what it changed.
+std::string RenderHistoryPage(domain::TaskId id,
+                              std::span<const domain::Event> events);
 
 // A small page for `status` (e.g. 404, "Not Found") with `message` and a
 // link back to the list.

@@ -31,7 +31,15 @@ Json ToJson(const domain::Task& task) {
       {"deleted", task.deleted},
       {"created_at", FormatRfc3339(task.created_at)},
       {"deleted_at", std::move(deleted_at)},
+      {"version", task.version},
   };
+}
+
+// Null for an empty origin string: events recorded before origins were
+// kept.
+Json OrNull(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return text;
 }
 
 Json DataJson(const domain::EventData& data) {
@@ -42,7 +50,13 @@ Json DataJson(const domain::EventData& data) {
         {"created_at", FormatRfc3339(created->created_at)},
     };
   }
-  return Json::object();  // TaskSoftDeleted carries nothing but its id
+  if (const auto* edited = std::get_if<domain::TaskEdited>(&data)) {
+    Json json = Json::object();
+    if (edited->title) json["title"] = *edited->title;
+    if (edited->description) json["description"] = *edited->description;
+    return json;
+  }
+  return Json::object();  // the others carry nothing but their task's id
 }
 
 Json ToJson(const domain::Event& event) {
@@ -52,6 +66,8 @@ Json ToJson(const domain::Event& event) {
       {"recorded_at", FormatRfc3339(event.recorded_at)},
       {"task_id", domain::TaskIdOf(event.data)},
       {"data", DataJson(event.data)},
+      {"actor", OrNull(event.origin.actor)},
+      {"request_id", OrNull(event.origin.request_id)},
   };
 }
 
@@ -99,6 +115,66 @@ std::string EventPageJson(std::span<const domain::Event> events,
   if (next) next_json = *next;
   return Dump(
       Json{{"events", std::move(list)}, {"next", std::move(next_json)}});
+}
+
+namespace {
+
+constexpr std::string_view kUpdateExample =
+    R"(; send an object such as {"title": "Buy oat milk", "completed": true})";
+
+// The body parsed as a JSON object, or InvalidArgument saying what is
+// wrong with it; `example` ends the message.
+Result<Json> ParseObject(std::string_view body, std::string_view example) {
+  if (body.empty()) {
+    return InvalidArgumentError("request body is empty" + std::string(example));
+  }
+  Json json;
+  try {
+    json = Json::parse(body);
+  } catch (const Json::exception& error) {
+    // The JSON library reports by exception, a syntax error or a number
+    // out of range alike; it stops here.
+    return InvalidArgumentError("request body is not valid JSON (" +
+                                WithoutTag(error.what()) + ")");
+  }
+  if (!json.is_object()) {
+    return InvalidArgumentError("request body is a JSON " +
+                                std::string(json.type_name()) +
+                                std::string(example));
+  }
+  return json;
+}
+
+Status WrongType(const std::string& name, std::string_view wanted,
+                 const Json& value) {
+  return InvalidArgumentError("member \"" + name + "\" must be " +
+                              std::string(wanted) + ", not " +
+                              std::string(value.type_name()));
+}
+
+}  // namespace
+
+Result<domain::UpdateTask> ParseUpdateTaskJson(domain::TaskId id,
+                                               std::string_view body) {
+  Result<Json> json = ParseObject(body, kUpdateExample);
+  if (!json.ok()) return json.status();
+  domain::UpdateTask command;
+  command.id = id;
+  for (const auto& [name, value] : json->items()) {
+    if (name == "title" || name == "description") {
+      if (!value.is_string()) return WrongType(name, "a string", value);
+      (name == "title" ? command.title : command.description) =
+          value.get<std::string>();
+    } else if (name == "completed") {
+      if (!value.is_boolean()) return WrongType(name, "true or false", value);
+      command.completed = value.get<bool>();
+    } else {
+      return InvalidArgumentError(
+          "member \"" + name +
+          "\" is not one of \"title\", \"description\" and \"completed\"");
+    }
+  }
+  return command;
 }
 
 Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body) {

@@ -17,17 +17,20 @@
 namespace taskstore::http {
 
 // {"id", "title", "description", "completed", "deleted", "created_at",
-// "deleted_at"}; times are RFC 3339 UTC, "deleted_at" is null while the
-// task is visible.
+// "deleted_at", "version"}; times are RFC 3339 UTC, "deleted_at" is null
+// while the task is visible; "version" is the number of events about the
+// task (the ETag's value).
 std::string TaskJson(const domain::Task& task);
 
 // {"tasks": [task...]} in the given order.
 std::string TaskListJson(std::span<const domain::Task> tasks);
 
 // {"events": [event...]} in the given order, where an event is
-// {"sequence", "type", "recorded_at", "task_id", "data"} and "data" is
-// {"title", "description", "created_at"} for TaskCreated and {} for
-// TaskSoftDeleted.
+// {"sequence", "type", "recorded_at", "task_id", "data", "actor",
+// "request_id"}; "data" is {"title", "description", "created_at"} for
+// TaskCreated, the fields it changed ({"title"?, "description"?}) for
+// TaskEdited and {} for the others; "actor" and "request_id" are null for
+// events recorded before they were kept.
 std::string EventListJson(std::span<const domain::Event> events);
 
 // A page of the global feed: {"events": [event...], "next": sequence or
@@ -49,6 +52,13 @@ std::string SnapshotJson(std::string_view name);
 // or has a "description" that is not a string. The title and
 // description are not validated here; the store does that.
 Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body);
+
+// Reads a change request, an object with any of "title" (string),
+// "description" (string) and "completed" (boolean), into a command for
+// task `id`. Fails with InvalidArgument for a body that is not a JSON
+// object, a member of another type, or any other member.
+Result<domain::UpdateTask> ParseUpdateTaskJson(domain::TaskId id,
+                                               std::string_view body);
 
 }  // namespace taskstore::http
 

@@ -28,6 +28,10 @@ HttpStatus HttpStatusOf(StatusCode code) {
       return HttpStatus::insufficient_storage;
     case StatusCode::kUnavailable:
       return HttpStatus::service_unavailable;
+    case StatusCode::kVersionMismatch:
+      return HttpStatus::precondition_failed;
+    case StatusCode::kKeyMismatch:
+      return HttpStatus::unprocessable_entity;
   }
   return HttpStatus::internal_server_error;
 }

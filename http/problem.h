@@ -16,7 +16,8 @@ inline constexpr std::string_view kProblemContentType =
 
 // The HTTP status that a store error becomes:
 //   InvalidArgument 400, NotFound 404, Gone 410, FailedPrecondition 409,
-//   Corruption 500, IOError 500, NoSpace 507, Unavailable 503.
+//   Corruption 500, IOError 500, NoSpace 507, Unavailable 503,
+//   VersionMismatch 412, KeyMismatch 422.
 // kOk maps to 200, though no caller should need it.
 HttpStatus HttpStatusOf(StatusCode code);
 

@@ -1,12 +1,16 @@
 #include "http/router.h"
 
 #include <array>
+#include <atomic>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <charconv>
+#include <cstdint>
+#include <cstdio>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +28,7 @@ using boost::beast::http::field;
 using boost::beast::http::verb;
 
 constexpr std::string_view kJsonType = "application/json";
+constexpr std::string_view kMergePatchType = "application/merge-patch+json";
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 constexpr std::string_view kEventStreamType = "text/event-stream";
@@ -41,6 +46,9 @@ struct Call {
   const Request& request;
   const Target& target;
   std::string_view id;  // the path segment matched by "{id}", if any
+  // The actor, request id and idempotency key of the request; handlers
+  // add the If-Match versions where they honour them.
+  const domain::WriteContext& context;
 };
 
 using Handler = Response (*)(const Call&);
@@ -142,6 +150,118 @@ std::string_view SearchTerm(const Target& target) {
   return FindParam(target.query, "searchterm").value_or("");
 }
 
+std::string_view HeaderValue(const Request& request, std::string_view name) {
+  auto found = request.find(ToBeast(name));
+  if (found == request.end()) return {};
+  return ToStd(found->value());
+}
+
+// 64-bit FNV-1a over the method, target and body, each ended by a zero
+// byte: requests with the same fingerprint are, for the purpose of an
+// idempotency key, the same request.
+std::uint64_t RequestFingerprint(const Request& request) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  auto mix = [&hash](unsigned char byte) {
+    hash ^= byte;
+    hash *= 0x100000001b3ull;
+  };
+  for (std::string_view part :
+       {ToStd(request.method_string()), ToStd(request.target()),
+        std::string_view(request.body())}) {
+    for (unsigned char byte : part) mix(byte);
+    mix(0);
+  }
+  return hash;
+}
+
+// A request id for a request that brought none: a random prefix chosen
+// once per process and a counter, unique within the process and unlikely
+// to repeat across restarts.
+std::string NewRequestId() {
+  static const std::uint64_t prefix = [] {
+    std::random_device device;
+    return (std::uint64_t{device()} << 32) ^ device();
+  }();
+  static std::atomic<std::uint64_t> counter{0};
+  char text[40];
+  std::snprintf(text, sizeof text, "%016llx-%llu",
+                static_cast<unsigned long long>(prefix),
+                static_cast<unsigned long long>(++counter));
+  return text;
+}
+
+// The write context of `request`: X-Actor (or "anonymous"), X-Request-Id
+// (or a new one), Idempotency-Key and the fingerprint.
+domain::WriteContext ContextOf(const Request& request) {
+  domain::WriteContext context;
+  std::string_view actor = HeaderValue(request, "X-Actor");
+  if (!actor.empty()) context.actor = actor;
+  context.request_id = HeaderValue(request, "X-Request-Id");
+  if (context.request_id.empty()) context.request_id = NewRequestId();
+  context.idempotency_key = HeaderValue(request, "Idempotency-Key");
+  if (!context.idempotency_key.empty()) {
+    context.request_fingerprint = RequestFingerprint(request);
+  }
+  return context;
+}
+
+// The versions an If-Match header accepts: nullopt without the header or
+// for "*" (any current task); otherwise the versions of its strong entity
+// tags, "\"7\"" for version 7. Weak tags and malformed entries match no
+// version, as strong comparison requires.
+std::optional<std::vector<std::uint64_t>> ExpectedVersions(
+    const Request& request) {
+  auto field_at = request.find(field::if_match);
+  if (field_at == request.end()) return std::nullopt;
+  std::string_view list = ToStd(field_at->value());
+  std::vector<std::uint64_t> versions;
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view tag = list.substr(0, comma);
+    list = comma == std::string_view::npos ? std::string_view()
+                                           : list.substr(comma + 1);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) {
+      tag.remove_prefix(1);
+    }
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) {
+      tag.remove_suffix(1);
+    }
+    if (tag == "*") return std::nullopt;
+    if (tag.size() < 3 || tag.front() != '"' || tag.back() != '"') continue;
+    std::string_view digits = tag.substr(1, tag.size() - 2);
+    std::uint64_t version = 0;
+    auto [end, error] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), version);
+    if (error == std::errc() && end == digits.data() + digits.size()) {
+      versions.push_back(version);
+    }
+  }
+  return versions;
+}
+
+// The write context of a call with its If-Match condition.
+domain::WriteContext Conditional(const Call& call) {
+  domain::WriteContext context = call.context;
+  context.expected_versions = ExpectedVersions(call.request);
+  return context;
+}
+
+// The strong entity tag of a task's current version.
+std::string ETagOf(const domain::Task& task) {
+  return "\"" + std::to_string(task.version) + "\"";
+}
+
+Response TaskResponse(HttpStatus status, const domain::Task& task);
+
+// The instant of an "as_of" query parameter; nullopt without one.
+Result<std::optional<UnixMicros>> AsOf(const Target& target) {
+  std::optional<std::string_view> text = FindParam(target.query, "as_of");
+  if (!text) return std::optional<UnixMicros>();
+  Result<UnixMicros> instant = ParseRfc3339(*text);
+  if (!instant.ok()) return instant.status().WithContext("as_of");
+  return std::optional<UnixMicros>(*instant);
+}
+
 // ---------------------------------------------------------------------
 // JSON API
 
@@ -150,7 +270,16 @@ Response GetHealth(const Call&) {
 }
 
 Response ListTasks(const Call& call) {
-  std::vector<domain::Task> tasks = call.store.Search(SearchTerm(call.target));
+  Result<std::optional<UnixMicros>> as_of = AsOf(call.target);
+  if (!as_of.ok()) return ProblemResponse(as_of.status());
+  std::string_view term = SearchTerm(call.target);
+  std::vector<domain::Task> tasks =
+      *as_of ? call.store.SearchAsOf(term, **as_of) : call.store.Search(term);
+  return JsonResponse(HttpStatus::ok, TaskListJson(tasks));
+}
+
+Response ListTrash(const Call& call) {
+  std::vector<domain::Task> tasks = call.store.Trash(SearchTerm(call.target));
   return JsonResponse(HttpStatus::ok, TaskListJson(tasks));
 }
 
@@ -166,28 +295,77 @@ Response CreateTask(const Call& call) {
   Result<domain::CreateTask> command = ParseCreateTaskJson(call.request.body());
   if (!command.ok()) return ProblemResponse(command.status());
 
-  Result<domain::Task> task = call.store.Create(*command);
+  Result<domain::Task> task = call.store.Create(*command, call.context);
   if (!task.ok()) return ProblemResponse(task.status());
 
-  Response response = JsonResponse(HttpStatus::created, TaskJson(*task));
+  Response response = TaskResponse(HttpStatus::created, *task);
   response.set(field::location,
                ToBeast("/api/tasks/" + std::to_string(task->id)));
+  return response;
+}
+
+Response TaskResponse(HttpStatus status, const domain::Task& task) {
+  Response response = JsonResponse(status, TaskJson(task));
+  response.set(field::etag, ToBeast(ETagOf(task)));
   return response;
 }
 
 Response GetTask(const Call& call) {
   std::optional<domain::TaskId> id = ParseTaskId(call.id);
   if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
-  Result<domain::Task> task = call.store.Get(*id);
+  Result<std::optional<UnixMicros>> as_of = AsOf(call.target);
+  if (!as_of.ok()) return ProblemResponse(as_of.status());
+  Result<domain::Task> task =
+      *as_of ? call.store.GetAsOf(*id, **as_of) : call.store.Get(*id);
   if (!task.ok()) return ProblemResponse(task.status());
-  return JsonResponse(HttpStatus::ok, TaskJson(*task));
+  return TaskResponse(HttpStatus::ok, *task);
+}
+
+Response UnsupportedJsonType(const Request& request) {
+  std::string_view sent = ToStd(request[field::content_type]);
+  return ProblemResponse(
+      HttpStatus::unsupported_media_type,
+      "send the change as Content-Type: application/json" +
+          (sent.empty() ? std::string(" (none was given)")
+                        : " (not \"" + std::string(sent) + "\")"));
+}
+
+Response PatchTask(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  if (!HasMediaType(call.request, kJsonType) &&
+      !HasMediaType(call.request, kMergePatchType)) {
+    return UnsupportedJsonType(call.request);
+  }
+  Result<domain::UpdateTask> command =
+      ParseUpdateTaskJson(*id, call.request.body());
+  if (!command.ok()) return ProblemResponse(command.status());
+  Result<domain::Task> task = call.store.Update(*command, Conditional(call));
+  if (!task.ok()) return ProblemResponse(task.status());
+  return TaskResponse(HttpStatus::ok, *task);
 }
 
 Response DeleteTask(const Call& call) {
   std::optional<domain::TaskId> id = ParseTaskId(call.id);
   if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
-  Status deleted = call.store.SoftDelete({*id});
+  Status deleted = call.store.SoftDelete({*id}, Conditional(call));
   if (!deleted.ok()) return ProblemResponse(deleted);
+  return Response(HttpStatus::no_content, 11);
+}
+
+Response RestoreTask(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<domain::Task> task = call.store.Restore({*id}, Conditional(call));
+  if (!task.ok()) return ProblemResponse(task.status());
+  return TaskResponse(HttpStatus::ok, *task);
+}
+
+Response PurgeTask(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Status purged = call.store.Purge({*id}, Conditional(call));
+  if (!purged.ok()) return ProblemResponse(purged);
   return Response(HttpStatus::no_content, 11);
 }
 
@@ -324,7 +502,7 @@ Response AddFromForm(const Call& call) {
   if (form.ok()) {
     command.title = FindParam(*form, "title").value_or("");
     command.description = FindParam(*form, "description").value_or("");
-    Result<domain::Task> task = call.store.Create(command);
+    Result<domain::Task> task = call.store.Create(command, call.context);
     if (task.ok()) return SeeOther("/tasks");
     failure = task.status();
   } else {
@@ -343,15 +521,132 @@ Response AddFromForm(const Call& call) {
   return HtmlResponse(HttpStatusOf(failure.code()), RenderTaskListPage(page));
 }
 
+// The form of a POST from a page, or the error page to answer with
+// instead: cross-site posts and other content types are refused.
+//
+// TODO(form-idempotency): form posts honour an Idempotency-Key header,
+// but a browser's plain form cannot send one; a hidden field with a key
+// made when the page is rendered would protect a double-clicked button.
+Result<std::vector<Param>> ReadForm(const Call& call, Response& refusal) {
+  if (IsCrossSite(call.request)) {
+    refusal = RefuseCrossSite();
+    return FailedPreconditionError("cross-site");
+  }
+  if (!HasMediaType(call.request, kFormType)) {
+    refusal = HtmlErrorPage(
+        HttpStatus::unsupported_media_type,
+        "The form must be sent as " + std::string(kFormType) + ".");
+    return FailedPreconditionError("media type");
+  }
+  Result<std::vector<Param>> form = ParseUrlEncoded(call.request.body());
+  if (!form.ok()) {
+    refusal = HtmlErrorPage(HttpStatus::bad_request,
+                            form.status().WithContext("form").message());
+  }
+  return form;
+}
+
+Response HtmlStoreError(const Status& error) {
+  return HtmlErrorPage(HttpStatusOf(error.code()), error.message());
+}
+
 Response DeleteFromForm(const Call& call) {
   if (IsCrossSite(call.request)) return RefuseCrossSite();
   std::optional<domain::TaskId> id = ParseTaskId(call.id);
   if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
-  Status deleted = call.store.SoftDelete({*id});
-  if (!deleted.ok()) {
-    return HtmlErrorPage(HttpStatusOf(deleted.code()), deleted.message());
-  }
+  Status deleted = call.store.SoftDelete({*id}, call.context);
+  if (!deleted.ok()) return HtmlStoreError(deleted);
   return SeeOther("/tasks");
+}
+
+Response CompleteFromForm(const Call& call) {
+  Response refusal;
+  Result<std::vector<Param>> form = ReadForm(call, refusal);
+  if (!form.ok()) return refusal;
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  std::string_view completed = FindParam(*form, "completed").value_or("");
+  if (completed != "true" && completed != "false") {
+    return HtmlErrorPage(HttpStatus::bad_request,
+                         "The form's \"completed\" must be true or false.");
+  }
+  domain::UpdateTask command;
+  command.id = *id;
+  command.completed = completed == "true";
+  Result<domain::Task> task = call.store.Update(command, call.context);
+  if (!task.ok()) return HtmlStoreError(task.status());
+  return SeeOther("/tasks");
+}
+
+Response ShowEditForm(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<domain::Task> task = call.store.Get(*id);
+  if (!task.ok()) return HtmlStoreError(task.status());
+  EditPage page;
+  page.task = &*task;
+  page.entered_title = task->title;
+  page.entered_description = task->description;
+  return HtmlResponse(HttpStatus::ok, RenderEditPage(page));
+}
+
+Response EditFromForm(const Call& call) {
+  Response refusal;
+  Result<std::vector<Param>> form = ReadForm(call, refusal);
+  if (!form.ok()) return refusal;
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  domain::UpdateTask command;
+  command.id = *id;
+  command.title = FindParam(*form, "title").value_or("");
+  command.description = FindParam(*form, "description").value_or("");
+  Result<domain::Task> task = call.store.Update(command, call.context);
+  if (task.ok()) return SeeOther("/tasks");
+  if (task.status().code() != StatusCode::kInvalidArgument) {
+    return HtmlStoreError(task.status());
+  }
+
+  // Show the form again with the message and the values as typed.
+  Result<domain::Task> current = call.store.Get(*id);
+  if (!current.ok()) return HtmlStoreError(current.status());
+  EditPage page;
+  page.task = &*current;
+  page.form_error = task.status().message();
+  page.entered_title = *command.title;
+  page.entered_description = *command.description;
+  return HtmlResponse(HttpStatus::bad_request, RenderEditPage(page));
+}
+
+Response ShowTrash(const Call& call) {
+  std::string_view term = SearchTerm(call.target);
+  std::vector<domain::Task> tasks = call.store.Trash(term);
+  return HtmlResponse(HttpStatus::ok, RenderTrashPage(tasks, term));
+}
+
+Response RestoreFromForm(const Call& call) {
+  if (IsCrossSite(call.request)) return RefuseCrossSite();
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<domain::Task> task = call.store.Restore({*id}, call.context);
+  if (!task.ok()) return HtmlStoreError(task.status());
+  return SeeOther("/trash");
+}
+
+Response PurgeFromForm(const Call& call) {
+  if (IsCrossSite(call.request)) return RefuseCrossSite();
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  Status purged = call.store.Purge({*id}, call.context);
+  if (!purged.ok()) return HtmlStoreError(purged);
+  return SeeOther("/trash");
+}
+
+Response ShowHistory(const Call& call) {
+  std::optional<domain::TaskId> id = ParseTaskId(call.id);
+  if (!id) return HtmlErrorPage(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<std::vector<domain::Event>> events = call.store.History(*id);
+  if (!events.ok()) return HtmlStoreError(events.status());
+  return HtmlResponse(HttpStatus::ok, RenderHistoryPage(*id, *events));
 }
 
 // ---------------------------------------------------------------------
@@ -363,18 +658,28 @@ struct Endpoint {
   Handler get;  // also answers HEAD
   Handler post;
   Handler del;
+  Handler patch = nullptr;
 };
 
 constexpr std::array kEndpoints = {
     Endpoint{"", RedirectToList, nullptr, nullptr},
     Endpoint{"healthz", GetHealth, nullptr, nullptr},
     Endpoint{"api/tasks", ListTasks, CreateTask, nullptr},
-    Endpoint{"api/tasks/{id}", GetTask, nullptr, DeleteTask},
+    Endpoint{"api/tasks/{id}", GetTask, nullptr, DeleteTask, PatchTask},
     Endpoint{"api/tasks/{id}/history", GetHistory, nullptr, nullptr},
     Endpoint{"api/events", ListEvents, nullptr, nullptr},
+    Endpoint{"api/tasks/{id}/restore", nullptr, RestoreTask, nullptr},
+    Endpoint{"api/trash", ListTrash, nullptr, nullptr},
+    Endpoint{"api/trash/{id}", nullptr, nullptr, PurgeTask},
     Endpoint{"api/admin/snapshot", nullptr, TakeSnapshot, nullptr},
     Endpoint{"tasks", ShowList, AddFromForm, nullptr},
     Endpoint{"tasks/{id}/delete", nullptr, DeleteFromForm, nullptr},
+    Endpoint{"tasks/{id}/complete", nullptr, CompleteFromForm, nullptr},
+    Endpoint{"tasks/{id}/edit", ShowEditForm, EditFromForm, nullptr},
+    Endpoint{"tasks/{id}/restore", nullptr, RestoreFromForm, nullptr},
+    Endpoint{"tasks/{id}/history", ShowHistory, nullptr, nullptr},
+    Endpoint{"trash", ShowTrash, nullptr, nullptr},
+    Endpoint{"trash/{id}/purge", nullptr, PurgeFromForm, nullptr},
 };
 
 // True when `segments` fit `pattern`; sets `*id` to the "{id}" segment.
@@ -406,6 +711,8 @@ Handler HandlerFor(const Endpoint& endpoint, verb method) {
       return endpoint.post;
     case verb::delete_:
       return endpoint.del;
+    case verb::patch:
+      return endpoint.patch;
     default:
       return nullptr;
   }
@@ -423,11 +730,20 @@ std::string AllowedMethods(const Endpoint& endpoint) {
   }
   if (endpoint.post) add("POST");
   if (endpoint.del) add("DELETE");
+  if (endpoint.patch) add("PATCH");
   return allowed;
 }
 
 Response Dispatch(domain::TaskStore& store, const Request& request,
-                  const AdminActions& admin) {
+                  const AdminActions& admin,
+                  const domain::WriteContext& context) {
+  Status valid = domain::ValidateWriteContext(context);
+  if (!valid.ok()) {
+    return ProblemResponse(HttpStatus::bad_request,
+                           "bad X-Actor, X-Request-Id or Idempotency-Key "
+                           "header: " +
+                               valid.message());
+  }
   Result<Target> target = ParseTarget(ToStd(request.target()));
   if (!target.ok()) {
     return ProblemResponse(HttpStatus::bad_request,
@@ -447,7 +763,7 @@ Response Dispatch(domain::TaskStore& store, const Request& request,
       response.set(field::allow, ToBeast(allowed));
       return response;
     }
-    return handler(Call{store, admin, request, *target, id});
+    return handler(Call{store, admin, request, *target, id, context});
   }
   return ProblemResponse(HttpStatus::not_found,
                          "nothing is at " + target->path);
@@ -465,7 +781,15 @@ void Finish(const Request& request, Response& response) {
 
 Response Route(domain::TaskStore& store, const Request& request,
                const AdminActions& admin) {
-  Response response = Dispatch(store, request, admin);
+  domain::WriteContext context = ContextOf(request);
+  Response response = Dispatch(store, request, admin, context);
+  // A request id that failed validation is not echoed; a new one is.
+  if (!domain::ValidateToken("request id", context.request_id,
+                             domain::kMaxRequestIdBytes, false)
+           .ok()) {
+    context.request_id = NewRequestId();
+  }
+  response.set("X-Request-Id", ToBeast(context.request_id));
   Finish(request, response);
   // A 204 must carry no Content-Length (RFC 9110 section 8.6), which
   // prepare_payload would add.

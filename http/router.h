@@ -6,10 +6,15 @@
 // body):
 //   GET    /                         303 to /tasks
 //   GET    /healthz                  200 {"status":"ok"}
-//   GET    /api/tasks?search=TERM    200 {"tasks":[...]} (visible tasks)
+//   GET    /api/tasks?search=TERM    200 {"tasks":[...]} (visible tasks);
+//                                    as_of=RFC3339 for the past
 //   POST   /api/tasks                201 task, Location: /api/tasks/{id}
-//   GET    /api/tasks/{id}           200 task; 404 unknown; 410 deleted
+//   GET    /api/tasks/{id}           200 task; 404 unknown; 410 deleted;
+//                                    as_of=RFC3339 for the past
+//   PATCH  /api/tasks/{id}           200 task; 404 unknown; 410 deleted
 //   DELETE /api/tasks/{id}           204; 404 unknown; 410 deleted
+//   POST   /api/tasks/{id}/restore   200 task; 404; 409 not deleted;
+//                                    410 purged
 //   GET    /api/tasks/{id}/history   200 {"events":[...]}; 404 unknown
 //   GET    /api/events?after=SEQ&limit=N
 //                                    200 {"events":[...], "next": SEQ or
@@ -19,9 +24,28 @@
 //                                    for other values; with Accept:
 //                                    text/event-stream, a live stream
 //                                    (see RouteOrStream)
+//   GET    /api/trash?search=TERM    200 {"tasks":[...]} (deleted, not
+//                                    purged, newest deletion first)
+//   DELETE /api/trash/{id}           204 purged; 404; 409 not deleted;
+//                                    410 purged
 //   GET    /tasks?searchterm=TERM    200 HTML list
 //   POST   /tasks                    303 to /tasks; 400 page with the error
 //   POST   /tasks/{id}/delete        303 to /tasks; 404/410 HTML page
+//   POST   /tasks/{id}/complete      303 to /tasks (form: completed=true
+//                                    or false)
+//   GET    /tasks/{id}/edit          200 HTML edit form
+//   POST   /tasks/{id}/edit          303 to /tasks; 400 form with the error
+//   GET    /tasks/{id}/history       200 HTML history
+//   GET    /trash?searchterm=TERM    200 HTML trash
+//   POST   /tasks/{id}/restore       303 to /trash
+//   POST   /trash/{id}/purge         303 to /trash
+//
+// Every route reads X-Actor (default "anonymous"), X-Request-Id (a new
+// one when absent; echoed in every response) and Idempotency-Key, and
+// records them in the events it causes; a malformed one is 400 (see
+// domain::ValidateWriteContext). The key's request fingerprint covers the
+// method, target and body. Responses with a task carry ETag: "<version>";
+// PATCH, DELETE, restore and purge honour If-Match (412 on mismatch).
 //   POST   /api/admin/snapshot       200 {"snapshot": file name}; 501 when
 //                                    the process takes no snapshots
 //

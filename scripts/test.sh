@@ -22,6 +22,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     crash_property_test
     import_test sync_flag_test http_target_test http_router_test
     http_feed_test event_stream_test compaction_test
+    event_test http_lifecycle_routes_test
   )
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTASKSTORE_SANITIZE=ON -DTASKSTORE_BUILD_BENCHMARKS=OFF >/dev/null

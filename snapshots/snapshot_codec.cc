@@ -35,12 +35,22 @@ static_assert(sizeof(TaskRecord) == kTaskRecordSize &&
               offsetof(TaskRecord, description_size) == 28 &&
               offsetof(TaskRecord, folded_size) == 32 &&
               offsetof(TaskRecord, flags) == 36 &&
-              offsetof(TaskRecord, last_event) == 40);
+              offsetof(TaskRecord, last_event) == 40 &&
+              offsetof(TaskRecord, version) == 48);
 static_assert(sizeof(EventRecord) == kEventRecordSize &&
               offsetof(EventRecord, recorded_at) == 0 &&
               offsetof(EventRecord, task_id) == 8 &&
               offsetof(EventRecord, previous) == 16 &&
-              offsetof(EventRecord, kind) == 24);
+              offsetof(EventRecord, text_offset) == 24 &&
+              offsetof(EventRecord, title_size) == 32 &&
+              offsetof(EventRecord, description_size) == 36 &&
+              offsetof(EventRecord, origin_offset) == 40 &&
+              offsetof(EventRecord, request_fingerprint) == 48 &&
+              offsetof(EventRecord, actor_size) == 56 &&
+              offsetof(EventRecord, request_id_size) == 58 &&
+              offsetof(EventRecord, idempotency_key_size) == 60 &&
+              offsetof(EventRecord, kind) == 62 &&
+              offsetof(EventRecord, fields) == 63);
 
 // Records go through cereal as raw bytes (element size 1), so the archive
 // never reorders them.

@@ -23,16 +23,29 @@
 //   text's size (uint64) and bytes. A record is its fields in declaration
 //   order at the offsets below, little-endian, reserved bytes zero:
 //
-//   TaskRecord   0 created_at int64 µs       EventRecord  0 recorded_at int64
-//                8 deleted_at int64 µs                    8 task_id uint64
-//                  (INT64_MIN when unset)                16 previous uint64
-//               16 text_offset uint64                    24 kind uint8
-//               24 title_size uint32                     25 reserved[7]
-//               28 description_size uint32
-//               32 folded_size uint32
-//               36 flags uint8 (1 completed, 2 deleted)
-//               37 reserved[3]
-//               40 last_event uint64
+//   TaskRecord (kTaskRecordSize)         EventRecord (kEventRecordSize)
+//    0 created_at int64 µs                 0 recorded_at int64 µs
+//    8 deleted_at int64 µs                 8 task_id uint64
+//      (INT64_MIN when unset)             16 previous uint64
+//   16 text_offset uint64                 24 text_offset uint64
+//   24 title_size uint32                  32 title_size uint32
+//   28 description_size uint32            36 description_size uint32
+//   32 folded_size uint32                 40 origin_offset uint64
+//   36 flags uint8 (1 completed,          48 request_fingerprint uint64
+//      2 deleted, 4 purged)               56 actor_size uint16
+//   37 reserved[3]                        58 request_id_size uint16
+//   40 last_event uint64                  60 idempotency_key_size uint16
+//   48 version uint32                     62 kind uint8 (the event tag)
+//   52 reserved[4]                        63 fields uint8 (TaskEdited: 1
+//                                            title, 2 description)
+//
+// Text that no task points at any more (a title replaced by an edit) stays
+// in the text for its events; a purged task's text is overwritten with
+// zero bytes and its sizes set to 0.
+//
+// Version 1 (before edits, purges and event origins) had 48- and 32-byte
+// records; such snapshots are skipped with a warning and the log is
+// replayed instead.
 //
 // Whole records rather than fields one by one keep loading to three
 // copies, which is what makes start-up from a snapshot fast; the layout is
@@ -47,7 +60,7 @@
 namespace taskstore::snapshots {
 
 inline constexpr std::string_view kMagic = "TSKSNAP1";
-inline constexpr std::uint32_t kFormatVersion = 1;
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 inline constexpr std::size_t kMagicOffset = 0;
 inline constexpr std::size_t kVersionOffset = 8;
@@ -58,8 +71,8 @@ inline constexpr std::size_t kBodyCrcOffset = 32;
 inline constexpr std::size_t kHeaderCrcOffset = 36;
 inline constexpr std::size_t kHeaderSize = 40;
 
-inline constexpr std::size_t kTaskRecordSize = 48;
-inline constexpr std::size_t kEventRecordSize = 32;
+inline constexpr std::size_t kTaskRecordSize = 56;
+inline constexpr std::size_t kEventRecordSize = 64;
 
 inline constexpr std::string_view kFilePrefix = "snapshot-";
 inline constexpr std::string_view kFileSuffix = ".tssnap";

@@ -24,6 +24,7 @@ RC_GTEST_PROP(CrashRecovery, AcknowledgedChangesSurviveAnyFaultAndPowerCut,
   std::vector<std::string> attempted;     // every title sent, in order
   std::vector<std::string> acknowledged;  // titles whose create said OK
   std::set<std::string> deleted;          // titles whose delete said OK
+  std::set<std::string> completed;        // titles whose completion did
 
   const int steps = *rc::gen::inRange(1, 40);
   const int crash_at = *rc::gen::inRange(0, steps + 1);
@@ -37,11 +38,18 @@ RC_GTEST_PROP(CrashRecovery, AcknowledgedChangesSurviveAnyFaultAndPowerCut,
     if (fault == Fault::kFailedSync) sut.fs().FailSyncs(true);
 
     auto visible = sut.store().Search("");
-    if (!visible.empty() && *rc::gen::inRange(0, 4) == 0) {
+    int choice = *rc::gen::inRange(0, 8);
+    if (!visible.empty() && choice < 2) {
       const domain::Task& victim =
           visible[*rc::gen::inRange<std::size_t>(0, visible.size())];
       if (sut.store().SoftDelete({victim.id}).ok()) {
         deleted.insert(victim.title);
+      }
+    } else if (!visible.empty() && choice < 3) {
+      const domain::Task& task =
+          visible[*rc::gen::inRange<std::size_t>(0, visible.size())];
+      if (sut.store().Update({task.id, {}, {}, true}).ok()) {
+        completed.insert(task.title);
       }
     } else {
       std::string title = "task " + std::to_string(attempted.size());
@@ -66,6 +74,7 @@ RC_GTEST_PROP(CrashRecovery, AcknowledgedChangesSurviveAnyFaultAndPowerCut,
     RC_ASSERT(std::find(attempted.begin(), attempted.end(), task.title) !=
               attempted.end());
     if (deleted.contains(task.title)) RC_ASSERT(task.deleted);
+    if (completed.contains(task.title)) RC_ASSERT(task.completed);
     if (std::find(acknowledged.begin(), acknowledged.end(), task.title) !=
         acknowledged.end()) {
       present.push_back(task.title);

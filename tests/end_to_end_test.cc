@@ -662,6 +662,44 @@ TEST_F(EndToEndTest, LogForOneTaskPrintsOnlyThatTasksEvents) {
   EXPECT_TRUE(LogEvents({"--task", "99"}).empty());
 }
 
+TEST_F(EndToEndTest, LogFiltersCombineAndPrintPurgedTextErased) {
+  ASSERT_TRUE(StartServer());
+  CreateTask("keep me");
+  json secret = CreateTask("secret plan");
+  ASSERT_EQ(Delete(TaskPath(secret)).status, 204u);
+  ASSERT_EQ(Delete("/api/trash/2").status, 204u);
+  ASSERT_TRUE(StopServer());
+
+  std::vector<json> all = LogEvents();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[1]["data"]["title"], "");
+  EXPECT_EQ(all[0]["actor"], "anonymous");
+  EXPECT_EQ(LogEvents({"--after", "2"}).size(), 2u);
+  EXPECT_EQ(LogEvents({"--type", "TaskPurged"}).size(), 1u);
+  EXPECT_EQ(LogEvents({"--task", "2", "--type", "TaskCreated"}).size(), 1u);
+  EXPECT_EQ(LogEvents({"--actor", "anonymous"}).size(), 4u);
+  EXPECT_TRUE(LogEvents({"--actor", "bob"}).empty());
+  EXPECT_EQ(LogEvents({"--since", "2000-01-01T00:00:00Z"}).size(), 4u);
+  EXPECT_TRUE(LogEvents({"--since", "9999-01-01T00:00:00Z"}).empty());
+
+  CommandResult table = Run({"log", "--data", data_, "--format", "table"});
+  EXPECT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("TaskPurged"), std::string::npos);
+  EXPECT_EQ(table.out.find("secret"), std::string::npos);
+
+  for (Strings bad : {Strings{"--type", "TaskBurned"},
+                      Strings{"--since", "yesterday"},
+                      Strings{"--after", "-1"},
+                      Strings{"--format", "xml"}}) {
+    SCOPED_TRACE(bad[0] + " " + bad[1]);
+    Strings args = {"log", "--data", data_};
+    args.insert(args.end(), bad.begin(), bad.end());
+    CommandResult result = Run(args);
+    EXPECT_EQ(result.exit_code, 2);
+    EXPECT_NE(result.err.find(bad[0]), std::string::npos) << result.err;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The HTML pages
 

@@ -17,14 +17,18 @@ using domain::TaskReopened;
 using domain::TaskRestored;
 using domain::TaskSoftDeleted;
 
+// An origin with only an actor, one byte long.
+const EventOrigin kActorOnly{"a", "", "", 0};
+
 std::vector<Event> EveryKindOfEvent() {
   EventOrigin origin{"alice", "req-1", "key-1", 0x0123456789abcdefull};
   return {
-      Event{1, 1'700'000'000'000'000, TaskCreated{1, "Write docs", "", 5}},
+      Event{1, 1'700'000'000'000'000, TaskCreated{1, "Write docs", "", 5},
+            kActorOnly},
       Event{2, -3,
             TaskCreated{2, "Ünïcødé 日本語", std::string(65'536, 'd'),
                         -1'000'000}},
-      Event{3, 9, TaskSoftDeleted{1}},
+      Event{3, 9, TaskSoftDeleted{1}, kActorOnly},
       Event{~0ull, 0, TaskSoftDeleted{~0ull}},
       Event{5, 10, TaskEdited{2, "New title", std::nullopt}, origin},
       Event{6, 11, TaskEdited{2, std::nullopt, ""}, origin},
@@ -72,6 +76,14 @@ TEST(EventCodec, DecodesLayout1PayloadsWithAnEmptyOrigin) {
   EXPECT_EQ(deleted->origin, EventOrigin{});
 }
 
+TEST(EventCodec, EncodesEventsWithoutOriginAsLayout1ByteForByte) {
+  for (std::string_view payload : {kLayout1Created, kLayout1SoftDeleted}) {
+    Result<Event> decoded = DecodeEvent(payload);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(EncodeEvent(*decoded), payload);
+  }
+}
+
 TEST(EventCodec, WritesTheCurrentLayout) {
   std::string payload = EncodeEvent(EveryKindOfEvent()[0]);
   EXPECT_EQ(static_cast<std::uint8_t>(payload[1]), kLayoutMarker);
@@ -110,10 +122,10 @@ TEST(EventCodec, RejectsUnknownTypeTag) {
             "corruption: unknown event type tag 99");
 }
 
-// With an empty origin, the body's class version follows the endianness,
+// With kActorOnly, the body's class version follows the endianness,
 // marker, layout and tag bytes, the sequence and time, the origin's
-// version, three empty strings' lengths and the fingerprint.
-constexpr std::size_t kBodyVersionAt = 4 + 8 + 8 + 4 + 3 * 8 + 8;
+// version, a one-byte string, two empty strings and the fingerprint.
+constexpr std::size_t kBodyVersionAt = 4 + 8 + 8 + 4 + (8 + 1) + 2 * 8 + 8;
 
 TEST(EventCodec, RejectsNewerClassVersion) {
   std::string payload = EncodeEvent(EveryKindOfEvent()[2]);
@@ -133,7 +145,8 @@ TEST(EventCodec, RejectsHugeStringLengthWithoutAllocating) {
 }
 
 TEST(EventCodec, RejectsBadPresenceByte) {
-  std::string payload = EncodeEvent(Event{5, 10, TaskEdited{2, "T", {}}});
+  std::string payload =
+      EncodeEvent(Event{5, 10, TaskEdited{2, "T", {}}, kActorOnly});
   std::size_t presence_at = kBodyVersionAt + 4 + 8;
   ASSERT_EQ(payload[presence_at], 1);
   payload[presence_at] = 2;

@@ -15,19 +15,27 @@ using testing_support::StoreUnderTest;
 
 const std::string kSegment = "/data/" + eventlog::SegmentName(1);
 
-// Fills the store with `count` random creations and deletions and returns
-// the offsets at which each record ends, in order.
+// Fills the store with `count` random events (creations, deletions,
+// completions, reopenings, restores) and returns the offsets at which each
+// record ends, in order.
 std::vector<std::size_t> WriteRandomHistory(StoreUnderTest& sut, int count) {
   for (int i = 0; i < count; ++i) {
     auto visible = sut.store().Search("");
-    bool remove = !visible.empty() && *rc::gen::inRange(0, 4) == 0;
-    if (remove) {
+    auto trash = sut.store().Trash("");
+    int choice = *rc::gen::inRange(0, 8);
+    if (!visible.empty() && choice < 2) {
       auto victim = *rc::gen::inRange<std::size_t>(0, visible.size());
       RC_ASSERT(sut.store().SoftDelete({visible[victim].id}).ok());
+    } else if (!visible.empty() && choice < 4) {
+      const domain::Task& task =
+          visible[*rc::gen::inRange<std::size_t>(0, visible.size())];
+      RC_ASSERT(sut.store().Update({task.id, {}, {}, !task.completed}).ok());
+    } else if (!trash.empty() && choice < 5) {
+      RC_ASSERT(sut.store().Restore({trash.front().id}).ok());
     } else {
       std::string title = *rc::gen::nonEmpty(
           rc::gen::container<std::string>(rc::gen::inRange('a', 'z')));
-      RC_ASSERT(sut.store().Create({title, "", {}}).ok());
+      RC_ASSERT(sut.store().Create({title.substr(0, 100), "", {}}).ok());
     }
   }
 

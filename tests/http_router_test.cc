@@ -210,7 +210,8 @@ TEST_F(RouterTest, CreateAnswers201WithLocationAndTheTask) {
   EXPECT_EQ(Body(response), Json::parse(R"({
       "id": 1, "title": "Buy milk", "description": "2% fat",
       "completed": false, "deleted": false,
-      "created_at": "2023-11-14T22:13:21Z", "deleted_at": null})"));
+      "created_at": "2023-11-14T22:13:21Z", "deleted_at": null,
+      "version": 1})"));
   EXPECT_EQ(journal_.events().size(), 1u);
 }
 
@@ -415,10 +416,11 @@ TEST_F(RouterTest, HistoryListsEveryEventEvenAfterDelete) {
       {"sequence": 1, "type": "TaskCreated",
        "recorded_at": "2023-11-14T22:13:21Z", "task_id": 1,
        "data": {"title": "Buy milk", "description": "2% fat",
-                "created_at": "2023-11-14T22:13:21Z"}},
+                "created_at": "2023-11-14T22:13:21Z"},
+       "actor": "anonymous", "request_id": null},
       {"sequence": 3, "type": "TaskSoftDeleted",
        "recorded_at": "2023-11-14T22:13:23Z", "task_id": 1,
-       "data": {}}]})"));
+       "data": {}, "actor": "anonymous", "request_id": null}]})"));
 }
 
 TEST_F(RouterTest, HistoryOfAnUnknownTaskIs404) {
@@ -448,8 +450,8 @@ TEST_F(RouterTest, WrongMethodIs405WithAllow) {
       {verb::delete_, "/", "GET, HEAD"},
       {verb::put, "/api/tasks", "GET, HEAD, POST"},
       {verb::delete_, "/api/tasks", "GET, HEAD, POST"},
-      {verb::post, "/api/tasks/1", "GET, HEAD, DELETE"},
-      {verb::patch, "/api/tasks/1", "GET, HEAD, DELETE"},
+      {verb::post, "/api/tasks/1", "GET, HEAD, DELETE, PATCH"},
+      {verb::put, "/api/tasks/1", "GET, HEAD, DELETE, PATCH"},
       {verb::post, "/api/tasks/1/history", "GET, HEAD"},
       {verb::delete_, "/tasks", "GET, HEAD, POST"},
       {verb::get, "/tasks/1/delete", "POST"},

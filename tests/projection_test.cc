@@ -79,5 +79,77 @@ TEST_F(ProjectionTest, DeletingUnknownOrDeletedTaskIsCorruption) {
   EXPECT_EQ(state_.last_sequence(), 2u);
 }
 
+// ---- The life cycle ----
+
+TEST_F(ProjectionTest, RefusesEventsTheTaskStateDoesNotAllow) {
+  ASSERT_TRUE(Create("a").ok());
+  struct Case {
+    EventData data;
+    const char* why;
+  };
+  for (const Case& c :
+       std::vector<Case>{{TaskReopened{1}, "names an open task"},
+                         {TaskRestored{1}, "names a task that is not deleted"},
+                         {TaskPurged{1}, "names a task that is not deleted"},
+                         {TaskEdited{2, "x", {}}, "names an unknown task"}}) {
+    Status status = state_.Apply(Next(c.data));
+    EXPECT_EQ(status.code(), StatusCode::kCorruption);
+    EXPECT_NE(status.message().find(c.why), std::string::npos)
+        << status.message();
+  }
+  ASSERT_TRUE(state_.Apply(Next(TaskCompleted{1})).ok());
+  EXPECT_EQ(state_.Apply(Next(TaskCompleted{1})).code(),
+            StatusCode::kCorruption);
+  ASSERT_TRUE(Delete(1).ok());
+  for (EventData data :
+       {EventData{TaskEdited{1, "x", {}}}, EventData{TaskReopened{1}},
+        EventData{TaskSoftDeleted{1}}}) {
+    EXPECT_EQ(state_.Apply(Next(data)).code(), StatusCode::kCorruption);
+  }
+  ASSERT_TRUE(state_.Apply(Next(TaskPurged{1})).ok());
+  EXPECT_EQ(state_.Apply(Next(TaskRestored{1})).code(),
+            StatusCode::kCorruption);
+  EXPECT_EQ(state_.last_sequence(), 4u);
+}
+
+TEST_F(ProjectionTest, EditReFoldsTheSearchKey) {
+  ASSERT_TRUE(Create("Straße").ok());
+  ASSERT_TRUE(state_.Apply(Next(TaskEdited{1, "Weg", {}})).ok());
+  EXPECT_TRUE(Titles("strasse").empty());
+  EXPECT_EQ(Titles("WEG"), (std::vector<std::string>{"Weg"}));
+}
+
+TEST_F(ProjectionTest, ReplayOfErasedEventsGivesThePurgedState) {
+  std::vector<Event> events = {
+      Event{1, 100, TaskCreated{1, "Secret", "notes", 7}},
+      Event{2, 101, TaskEdited{1, "Secret 2", std::nullopt}},
+      Event{3, 102, TaskSoftDeleted{1}},
+      Event{4, 103, TaskPurged{1}},
+  };
+  Projection live;
+  Projection erased;
+  for (const Event& event : events) {
+    ASSERT_TRUE(live.Apply(event).ok());
+    ASSERT_TRUE(erased.Apply(ErasedForm(event)).ok());
+  }
+  EXPECT_EQ(live.Find(1), erased.Find(1));
+  EXPECT_EQ(live.HistoryOf(1), erased.HistoryOf(1));
+  for (const Event& event : live.HistoryOf(1)) {
+    EXPECT_EQ(event, ErasedForm(event));
+  }
+  EXPECT_EQ(live.image().text.find("Secret"), std::string::npos);
+}
+
+TEST_F(ProjectionTest, FindAsOfFoldsTheHistoryUpToAnEvent) {
+  ASSERT_TRUE(Create("First").ok());
+  ASSERT_TRUE(state_.Apply(Next(TaskEdited{1, "Second", "d"})).ok());
+  ASSERT_TRUE(state_.Apply(Next(TaskCompleted{1})).ok());
+  EXPECT_EQ(state_.FindAsOf(1, 0), std::nullopt);
+  EXPECT_EQ(state_.FindAsOf(1, 1)->title, "First");
+  EXPECT_EQ(state_.FindAsOf(1, 2)->description, "d");
+  EXPECT_FALSE(state_.FindAsOf(1, 2)->completed);
+  EXPECT_EQ(state_.FindAsOf(1, 3), state_.Find(1));
+}
+
 }  // namespace
 }  // namespace taskstore::domain

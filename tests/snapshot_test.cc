@@ -3,6 +3,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "app/open_store.h"
+#include "eventlog/crc32c.h"
 #include "eventlog/memory_file_system.h"
 #include "eventlog/record_format.h"
 #include "eventlog/segment_reader.h"
@@ -165,6 +166,40 @@ TEST_F(DamagedSnapshotTest, FutureFormatVersionIsSkipped) {
   bytes[snapshots::kVersionOffset] = 9;
   fs_.SetContent(Path(name), bytes);
   ExpectFallbackWithWarning(name, 3);
+}
+
+TEST_F(DamagedSnapshotTest, Version1SnapshotIsSkippedAndTheLogReplayed) {
+  std::string name = Prepare();
+  // A header as the first release wrote it, with a valid checksum.
+  std::string bytes = *fs_.ReadFile(Path(name));
+  bytes[snapshots::kVersionOffset] = 1;
+  std::string header = bytes.substr(0, snapshots::kHeaderCrcOffset);
+  std::uint32_t crc = eventlog::MaskCrc(eventlog::Crc32c(header));
+  for (int i = 0; i < 4; ++i) {
+    bytes[snapshots::kHeaderCrcOffset + i] = static_cast<char>(crc >> (8 * i));
+  }
+  fs_.SetContent(Path(name), bytes);
+  ExpectFallbackWithWarning(name, 3);
+  EXPECT_TRUE(
+      Warned("snapshot format version 1 is not the one this build "
+             "reads"));
+}
+
+TEST_F(SnapshotTest, SnapshotAfterAPurgeHoldsNoTraceOfTheText) {
+  ASSERT_TRUE(store().Create({"Zebra secret", "Quagga notes", {}}).ok());
+  ASSERT_TRUE(store().Update({1, "Okapi secret", {}, true}).ok());
+  ASSERT_TRUE(store().SoftDelete({1}).ok());
+  ASSERT_TRUE(store().Purge({1}).ok());
+  std::string name = TakeSnapshot();
+  std::string bytes = *fs_.ReadFile(Path(name));
+  for (std::string_view secret : {"Zebra", "Quagga", "Okapi", "zebra"}) {
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+  }
+  std::string before = Canonical();
+  ASSERT_TRUE(Reopen().ok());
+  EXPECT_EQ(opened_->snapshot_sequence, 5u);
+  EXPECT_EQ(Canonical(), before);
+  EXPECT_EQ(store().History(1)->size(), 5u);
 }
 
 TEST_F(DamagedSnapshotTest, SnapshotAheadOfTheLogIsSkipped) {

@@ -139,5 +139,50 @@ TEST_F(TaskStoreTest, ConcurrentWritersShareAppendsAndGetDistinctIds) {
   EXPECT_LT(journal_.appends(), static_cast<int>(journal_.events().size()));
 }
 
+TEST_F(TaskStoreTest, ConcurrentRepeatsOfOneKeyRecordOnce) {
+  // Writers pile up behind the slow journal, so repeats of one key land in
+  // one batch as well as in later ones.
+  journal_.Delay(std::chrono::milliseconds(2));
+  WriteContext context;
+  context.idempotency_key = "once";
+  context.request_fingerprint = 42;
+  constexpr int kThreads = 12;
+  std::vector<std::thread> threads;
+  std::vector<TaskId> ids(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this, t, &ids, &context] {
+      Result<Task> task = store_.Create({"pay rent", "", {}}, context);
+      ASSERT_TRUE(task.ok()) << task.status().ToString();
+      ids[t] = task->id;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(std::set<TaskId>(ids.begin(), ids.end()), std::set<TaskId>{1});
+  ASSERT_EQ(journal_.events().size(), 1u);
+  EXPECT_EQ(journal_.events()[0].origin.idempotency_key, "once");
+
+  WriteContext other = context;
+  other.request_fingerprint = 43;
+  EXPECT_EQ(store_.Create({"pay rent", "", {}}, other).status().code(),
+            StatusCode::kKeyMismatch);
+}
+
+TEST_F(TaskStoreTest, ExpectedVersionsGuardWritesAndRecordNothingOnMismatch) {
+  ASSERT_TRUE(store_.Create({"a", "", {}}).ok());
+  WriteContext stale;
+  stale.expected_versions = std::vector<std::uint64_t>{2, 3};
+  Result<Task> refused = store_.Update({1, "b", {}, {}}, stale);
+  EXPECT_EQ(refused.status().code(), StatusCode::kVersionMismatch);
+  EXPECT_EQ(refused.status().message(),
+            "task 1 is at version 1, not the one the request expects");
+  WriteContext current;
+  current.expected_versions = std::vector<std::uint64_t>{1};
+  Result<Task> updated = store_.Update({1, "b", {}, true}, current);
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->version, 3u);
+  EXPECT_EQ(journal_.events().size(), 3u);
+}
+
 }  // namespace
 }  // namespace taskstore::domain
