@@ -140,7 +140,26 @@ Status Compactor::RunNow() {
   if (!count.ok()) {
     return count.status().WithContext("compacting the log in " + directory_);
   }
-  Result<std::string> snapshot = snapshots_.TakeNowAndRemoveOthers();
+  // The snapshot is of the compacted log replayed, not of the state in
+  // memory: a purge leaves zeroed text there where a replay of erased
+  // events leaves none, and `taskstore verify` compares snapshots with a
+  // replay byte for byte.
+  // TODO(canonical-text): a snapshot the running server takes later is of
+  // the state in memory again, which `verify` reports as differing from
+  // the log ("stored form differs") until the next start; a projection
+  // whose purge leaves the same text as a replay of erased events would
+  // make the two agree.
+  domain::Projection replayed;
+  Result<domain::Sequence> read = eventlog::ReadLog(
+      file_system_, directory_, eventlog::TailPolicy::kLeaveBe, logger_,
+      [&replayed](const domain::Event& event) {
+        return replayed.Apply(event);
+      });
+  if (!read.ok()) {
+    return read.status().WithContext("replaying the compacted log in " +
+                                     directory_);
+  }
+  Result<std::string> snapshot = snapshots_.WriteAndRemoveOthers(replayed);
   if (!snapshot.ok()) {
     return snapshot.status().WithContext("replacing the snapshots in " +
                                          directory_);

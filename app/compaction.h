@@ -1,9 +1,9 @@
 // Compaction: after a task is purged, its text must leave the data
 // directory. A compaction rewrites the log segments that hold events of
 // purged tasks into their erased form (eventlog/segment_rewrite.h), keeping
-// every sequence number, then replaces all snapshots with one taken from
-// the already-purged state, and finally records in the file COMPACTED the
-// sequence number it covered.
+// every sequence number, then replaces all snapshots with one of the
+// already-purged state (the compacted log replayed), and finally records in the
+// file COMPACTED the sequence number it covered.
 //
 // When it runs: in the background after every commit that holds a purge;
 // at start-up when a purge after the recorded sequence exists (a crash

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/server_process.h"
@@ -179,6 +180,78 @@ TEST_F(FeedEndToEndTest, CompactCommandKeepsEveryLiveTaskAndItsHistory) {
   for (const char* text : {"keep-title-one", "keep-description-two"}) {
     EXPECT_FALSE(FilesHolding(text).empty()) << text;
   }
+  CommandResult verified = Run({"verify", "--data", data_});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+TEST_F(FeedEndToEndTest, PurgedTextIsNowhereInTheDataDirectoryAfterCompaction) {
+  StartServer();
+  std::uint64_t kept = Create("keep-title-alpha", "keep-description-alpha");
+  std::uint64_t purged =
+      Create("purge-me-title-7f3a", "purge-me-description-7f3a");
+  ASSERT_EQ(Send(http::verb::patch, "/api/tasks/" + std::to_string(purged),
+                 R"({"title": "purge-me-edited-7f3a"})")
+                .status,
+            200u);
+  Create("keep-title-beta", "");
+  // A snapshot that holds the text, and a deletion that does not erase it.
+  ASSERT_EQ(Send(http::verb::post, "/api/admin/snapshot").status, 200u);
+  ASSERT_EQ(
+      Send(http::verb::delete_, "/api/tasks/" + std::to_string(purged)).status,
+      204u);
+  ASSERT_EQ(Send(http::verb::post, "/api/admin/snapshot").status, 200u);
+  Reply history_before = Send(
+      http::verb::get, "/api/tasks/" + std::to_string(purged) + "/history");
+  ASSERT_EQ(history_before.status, 200u);
+
+  ASSERT_EQ(
+      Send(http::verb::delete_, "/api/trash/" + std::to_string(purged)).status,
+      204u);
+  // Three creations, an edit, a deletion and the purge: six events, and
+  // the background compaction records that it covered them.
+  const std::string done = "compacted through 6\n";
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (ReadWholeFile(data_ + "/COMPACTED") != done &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(ReadWholeFile(data_ + "/COMPACTED"), done) << server_.Stderr();
+  ASSERT_EQ(server_.Terminate(), 0);
+
+  for (const char* text : {"purge-me-title-7f3a", "purge-me-description-7f3a",
+                           "purge-me-edited-7f3a", "purge-me"}) {
+    std::vector<std::string> holding = FilesHolding(text);
+    EXPECT_TRUE(holding.empty()) << text << " is in " << holding.front();
+  }
+  for (const char* text :
+       {"keep-title-alpha", "keep-description-alpha", "keep-title-beta"}) {
+    EXPECT_FALSE(FilesHolding(text).empty()) << text;
+  }
+
+  // The history still tells what happened, with the same sequence numbers
+  // and times, the text erased.
+  StartServer();
+  Reply history = Send(http::verb::get,
+                       "/api/tasks/" + std::to_string(purged) + "/history");
+  ASSERT_EQ(history.status, 200u) << history;
+  std::vector<std::string> types;
+  const nlohmann::json before = history_before.Json()["events"];
+  const nlohmann::json after = history.Json()["events"];
+  ASSERT_EQ(after.size(), before.size() + 1);
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    types.push_back(after[i]["type"]);
+    if (i < before.size()) {
+      EXPECT_EQ(after[i]["sequence"], before[i]["sequence"]);
+      EXPECT_EQ(after[i]["recorded_at"], before[i]["recorded_at"]);
+    }
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"TaskCreated", "TaskEdited",
+                                             "TaskSoftDeleted", "TaskPurged"}));
+  EXPECT_EQ(after[0]["data"]["title"], "");
+  EXPECT_EQ(Send(http::verb::get, "/api/tasks/" + std::to_string(kept))
+                .Json()["title"],
+            "keep-title-alpha");
+  ASSERT_EQ(server_.Terminate(), 0);
   CommandResult verified = Run({"verify", "--data", data_});
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 }
