@@ -1,7 +1,8 @@
 // Compaction over the in-memory file system: the generic machinery
 // (segment rewrite, snapshot replacement, the COMPACTED record) with a
 // rewrite that erases the text of chosen tasks, stopped by a crash or a
-// fault at every step.
+// fault at every step. Once a compaction has finished, no file of the
+// directory (segment, snapshot, set-aside or temporary) holds the text.
 #include "app/compaction.h"
 
 #include <gtest/gtest.h>
@@ -183,7 +184,7 @@ TEST_F(CompactionTest, ErasesTheChosenTextFromEverySegmentAndKeepsTheRest) {
   for (std::size_t i = 0; i < before.size(); ++i) {
     EXPECT_EQ(after[i], erase(before[i]).value_or(before[i]));
   }
-  EXPECT_FALSE(AnyFileHolds(file_system, "secret-", /*segments_only=*/true));
+  EXPECT_FALSE(AnyFileHolds(file_system, "secret-"));
   EXPECT_TRUE(AnyFileHolds(file_system, "kept-title-12", true));
   EXPECT_TRUE(AnyFileHolds(file_system, "description of kept-title-1", true));
 
@@ -269,7 +270,7 @@ TEST_F(CompactionTest, ACrashAtEveryStepLeavesEachEventWholeAndLosesNone) {
     EXPECT_EQ(reopened->tasks().LastSequence(), acknowledged.back().sequence);
     if (finished) {
       EXPECT_FALSE(reopened->compactor->Due());
-      EXPECT_FALSE(AnyFileHolds(file_system, "secret-", true));
+      EXPECT_FALSE(AnyFileHolds(file_system, "secret-"));
       break;
     }
 
@@ -278,7 +279,7 @@ TEST_F(CompactionTest, ACrashAtEveryStepLeavesEachEventWholeAndLosesNone) {
     // set-aside or temporary copy survives anywhere.
     ASSERT_TRUE(reopened->compactor->Due());
     ASSERT_TRUE(reopened->compactor->RunNow().ok());
-    EXPECT_FALSE(AnyFileHolds(file_system, "secret-", true));
+    EXPECT_FALSE(AnyFileHolds(file_system, "secret-"));
     for (const std::string& name : Files(file_system)) {
       EXPECT_FALSE(name.ends_with(".stale") || name.ends_with(".rewrite") ||
                    name.ends_with(".tssnap.tmp"))
@@ -349,7 +350,7 @@ TEST_F(CompactionTest, FullDiskAtAnyByteLosesNoAcknowledgedEvent) {
     }
     file_system.CrashAndLoseUnsynced();
     ExpectEachEventOldOrErased(file_system, acknowledged);
-    EXPECT_FALSE(AnyFileHolds(file_system, "secret-", true));
+    EXPECT_FALSE(AnyFileHolds(file_system, "secret-"));
   }
 }
 
@@ -376,7 +377,7 @@ TEST_F(CompactionTest, ConcurrentAppendsDuringCompactionAreAllKept) {
 
   file_system.CrashAndLoseUnsynced();
   ExpectEachEventOldOrErased(file_system, live);
-  EXPECT_FALSE(AnyFileHolds(file_system, "secret-", true));
+  EXPECT_FALSE(AnyFileHolds(file_system, "secret-"));
 }
 
 TEST_F(CompactionTest, BackgroundCompactionFollowsATriggeringCommit) {
