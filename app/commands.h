@@ -69,6 +69,13 @@ struct SnapshotFlags {
 // the directory's lock).
 int RunSnapshot(const SnapshotFlags& flags);
 
+struct CompactFlags {
+  std::string data_directory = "./data";
+};
+// Compacts a data directory no server is using (see compaction.h): erases
+// the text of purged tasks from the log and replaces the snapshots.
+int RunCompact(const CompactFlags& flags);
+
 struct RepairFlags {
   std::string data_directory = "./data";
 };

@@ -11,6 +11,7 @@
 
 namespace {
 
+using taskstore::app::CompactFlags;
 using taskstore::app::ImportFlags;
 using taskstore::app::LogFlags;
 using taskstore::app::RepairFlags;
@@ -208,6 +209,13 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
 
+  CompactFlags compact;
+  CLI::App* compact_command = app.add_subcommand(
+      "compact",
+      "erase the text of purged tasks from the log and the snapshots of a "
+      "data directory no server is using");
+  AddDataFlag(*compact_command, compact.data_directory);
+
   RepairFlags repair;
   CLI::App* repair_command = app.add_subcommand(
       "repair",
@@ -228,6 +236,7 @@ int main(int argc, char** argv) {
   if (import_command->parsed()) return taskstore::app::RunImport(import);
   if (verify_command->parsed()) return taskstore::app::RunVerify(verify);
   if (repair_command->parsed()) return taskstore::app::RunRepair(repair);
+  if (compact_command->parsed()) return taskstore::app::RunCompact(compact);
   if (snapshot_command->parsed()) {
     return taskstore::app::RunSnapshot(snapshot);
   }

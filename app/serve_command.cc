@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "app/commands.h"
+#include "app/compaction.h"
+#include "app/compaction_rules.h"
 #include "app/open_store.h"
 #include "app/ops_flags.h"
 #include "app/snapshot_scheduler.h"
@@ -42,8 +44,19 @@ int RunServe(const ServeFlags& flags) {
       eventlog::PosixFileSystem(), flags.data_directory, *opened->store, logger,
       SnapshotPolicy{flags.snapshot_every, flags.snapshot_keep},
       opened->snapshot_sequence);
-  opened->store->SetCommitObserver(
-      [&snapshots](domain::Sequence last) { snapshots.OnCommitted(last); });
+  Compactor compactor(eventlog::PosixFileSystem(), flags.data_directory,
+                      *opened->log, *opened->store, snapshots, logger,
+                      PurgeCompactionRules(*opened->store));
+  if (compactor.Due()) {
+    // A crash stopped a compaction, or came between a purge and its
+    // compaction: the purged text is still on disk.
+    logger.Info("finishing the compaction of purged tasks before serving");
+    if (Status compacted = compactor.RunNow(); !compacted.ok()) {
+      logger.Error("compaction failed: " + compacted.ToString() +
+                   "; serving all the same, the next purge or start tries "
+                   "again");
+    }
+  }
 
   http::ServerOptions options;
   options.host = flags.host;
@@ -71,6 +84,13 @@ int RunServe(const ServeFlags& flags) {
     logger.Info("writes and admin requests need the token");
   }
   http::Server server(*opened->store, logger, options);
+  // Set before Run(): no request can commit before then.
+  opened->store->SetCommitObserver(
+      [&snapshots, &compactor, &server](domain::Sequence last) {
+        snapshots.OnCommitted(last);
+        compactor.OnCommitted(last);
+        server.NotifyCommitted();
+      });
   Result<std::uint16_t> port = server.Listen();
   if (!port.ok()) {
     logger.Error(port.status().ToString());

@@ -41,12 +41,37 @@ void SnapshotScheduler::OnCommitted(domain::Sequence last_sequence) {
 
 Result<std::string> SnapshotScheduler::TakeNow() {
   std::lock_guard writing(writing_);
-
   // Writers wait only for this copy; encoding and writing happen after.
   auto started = std::chrono::steady_clock::now();
   domain::Projection state = store_.StateCopy();
   auto copied = std::chrono::steady_clock::now();
+  logger_.Info(
+      "snapshot of " + directory_ + ": copied the state in " +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         copied - started)
+                         .count()) +
+      " ms");
+  return WriteLocked(state);
+}
 
+Result<std::string> SnapshotScheduler::WriteAndRemoveOthers(
+    const domain::Projection& state) {
+  std::lock_guard writing(writing_);
+  Result<std::string> name = WriteLocked(state);
+  if (!name.ok()) return name;
+  Status removed =
+      snapshots::RemoveSnapshotsExcept(file_system_, directory_, *name);
+  if (!removed.ok()) {
+    logger_.Error("removing the snapshots other than " + *name + " from " +
+                  directory_ + " failed: " + removed.ToString());
+    return removed;
+  }
+  return name;
+}
+
+Result<std::string> SnapshotScheduler::WriteLocked(
+    const domain::Projection& state) {
+  auto started = std::chrono::steady_clock::now();
   Result<std::string> name = snapshots::WriteSnapshot(
       file_system_, directory_, state, policy_.keep, logger_);
   if (!name.ok()) {
@@ -55,13 +80,11 @@ Result<std::string> SnapshotScheduler::TakeNow() {
     return name.status();
   }
   auto written = std::chrono::steady_clock::now();
-  using std::chrono::duration_cast;
-  using std::chrono::milliseconds;
   logger_.Info(
-      "snapshot " + *name + ": copied the state in " +
-      std::to_string(duration_cast<milliseconds>(copied - started).count()) +
-      " ms, wrote it in " +
-      std::to_string(duration_cast<milliseconds>(written - copied).count()) +
+      "snapshot " + *name + ": wrote it in " +
+      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         written - started)
+                         .count()) +
       " ms");
 
   std::lock_guard lock(mutex_);

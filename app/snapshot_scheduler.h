@@ -42,8 +42,17 @@ class SnapshotScheduler {
   // Takes a snapshot now and returns its file name. Thread-safe.
   Result<std::string> TakeNow();
 
+  // Writes a snapshot of `state` and removes every other snapshot file,
+  // set-aside and temporary ones included (see RemoveSnapshotsExcept),
+  // before any other snapshot is taken. For compaction: a snapshot whose
+  // state copy was made before a purge is finished before this one
+  // begins, and is removed. Thread-safe.
+  Result<std::string> WriteAndRemoveOthers(const domain::Projection& state);
+
  private:
   void RunInBackground();
+  // REQUIRES: writing_ held.
+  Result<std::string> WriteLocked(const domain::Projection& state);
 
   eventlog::FileSystem& file_system_;
   const std::string directory_;

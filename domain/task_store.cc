@@ -399,6 +399,25 @@ Result<std::vector<Event>> TaskStore::History(TaskId id) const {
   return state_.HistoryOf(id);
 }
 
+std::vector<Event> TaskStore::EventsAfter(Sequence after,
+                                          std::size_t limit) const {
+  std::shared_lock lock(state_mutex_);
+  std::vector<Event> events;
+  Sequence last = state_.last_sequence();
+  if (after >= last) return events;
+  std::size_t available = last - after;
+  events.reserve(std::min(limit, available));
+  for (Sequence at = after + 1; at <= last && events.size() < limit; ++at) {
+    events.push_back(*state_.EventAt(at));
+  }
+  return events;
+}
+
+Sequence TaskStore::LastSequence() const {
+  std::shared_lock lock(state_mutex_);
+  return state_.last_sequence();
+}
+
 void TaskStore::SetCommitObserver(std::function<void(Sequence)> observer) {
   commit_observer_ = std::move(observer);
 }

@@ -22,6 +22,7 @@
 #define TASKSTORE_DOMAIN_TASK_STORE_H_
 
 #include <condition_variable>
+#include <cstddef>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -119,6 +120,12 @@ class TaskStore {
   // The journal's health (see Journal::Health): non-OK when writes can no
   // longer succeed, while reads still do.
   Status Health() const;
+  // Up to `limit` events with sequence numbers after `after`, in sequence
+  // order: the global feed. Only committed (durable) events are seen.
+  std::vector<Event> EventsAfter(Sequence after, std::size_t limit) const;
+
+  // The sequence number of the newest committed event; 0 for none.
+  Sequence LastSequence() const;
 
   // A copy of the whole state, for comparisons and snapshots. Writers
   // wait while it is taken; readers do not.

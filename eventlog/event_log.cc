@@ -383,4 +383,75 @@ Status EventLog::Append(std::span<const domain::Event> events) {
   return Status::Ok();
 }
 
+Result<RewriteCount> EventLog::RewriteSegments(const EventRewrite& rewrite) {
+  TASKSTORE_RETURN_IF_ERROR(RemoveRewriteLeftovers(file_system_, directory_));
+
+  // Segments before the open one are never written again, so they are
+  // rewritten without holding up appends.
+  std::string open_segment;
+  {
+    std::lock_guard lock(mutex_);
+    open_segment = segment_path_;
+  }
+  Result<std::vector<SegmentFile>> segments =
+      ListSegments(file_system_, directory_);
+  if (!segments.ok()) return segments.status();
+  RewriteCount count;
+  domain::Sequence done_before = 0;  // segments starting before are done
+  for (const SegmentFile& segment : *segments) {
+    if (JoinPath(directory_, segment.name) == open_segment) break;
+    Result<RewriteCount> one =
+        RewriteSegment(file_system_, directory_, segment.name, rewrite);
+    if (!one.ok()) return one.status();
+    count += *one;
+    done_before = segment.first_sequence + 1;
+  }
+  if (count.segments > 0) {
+    TASKSTORE_RETURN_IF_ERROR(file_system_.SyncDirectory(directory_));
+  }
+
+  // The rest, the open segment among them (and any segment begun
+  // meanwhile), with appends held off.
+  std::lock_guard lock(mutex_);
+  TASKSTORE_RETURN_IF_ERROR(SyncLocked());
+  segments = ListSegments(file_system_, directory_);
+  if (!segments.ok()) return segments.status();
+  bool open_replaced = false;
+  int replaced = 0;
+  for (const SegmentFile& segment : *segments) {
+    if (segment.first_sequence < done_before) continue;
+    Result<RewriteCount> one =
+        RewriteSegment(file_system_, directory_, segment.name, rewrite);
+    if (!one.ok()) return one.status();
+    count += *one;
+    replaced += one->segments;
+    if (one->segments > 0 &&
+        JoinPath(directory_, segment.name) == segment_path_) {
+      open_replaced = true;
+    }
+  }
+  if (replaced == 0) return count;
+
+  Status finished = Status::Ok();
+  if (open_replaced) {
+    // The name now holds the new file, while the handle may still point at
+    // the old one (on POSIX it does).
+    segment_.reset();
+    finished = ReopenSegment();
+  }
+  if (finished.ok()) finished = file_system_.SyncDirectory(directory_);
+  if (!finished.ok() && open_replaced) {
+    // Appends to the new file could vanish in a crash that brings the old
+    // name back; refusing them is the only safe answer.
+    broken_ = UnavailableError("the event log is read-only: replacing " +
+                               segment_path_ + " during compaction failed (" +
+                               finished.ToString() +
+                               "); restart taskstore to recover");
+    logger_.Error(broken_.message());
+    return broken_;
+  }
+  TASKSTORE_RETURN_IF_ERROR(finished);
+  return count;
+}
+
 }  // namespace taskstore::eventlog

@@ -20,6 +20,7 @@
 #include "eventlog/file_system.h"
 #include "eventlog/log_statistics.h"
 #include "eventlog/segment_files.h"
+#include "eventlog/segment_rewrite.h"
 
 namespace taskstore::eventlog {
 
@@ -113,6 +114,20 @@ class EventLog final : public domain::Journal {
   // clean stop. Fails when the sync fails or an earlier one did (the log
   // is then read-only).
   Status Sync();
+
+  // Passes every event of the log through `rewrite` and replaces the
+  // segments where an event changes (see segment_rewrite.h), for
+  // compaction. Appends go on meanwhile, except while the newest segment
+  // is rewritten: that happens under the log's lock, after syncing what
+  // was appended, and appends then continue on the new file. Crash-safe:
+  // every state on disk replays to the same events, each in its old or
+  // its new form.
+  //
+  // A failure leaves the log usable, except when the directory fsync
+  // after replacing the newest segment fails: a crash could then bring the
+  // old file back without the appends made since, so the log goes
+  // read-only as after a failed sync. Call from one thread at a time.
+  Result<RewriteCount> RewriteSegments(const EventRewrite& rewrite);
 
   domain::Sequence last_sequence() const;
 

@@ -115,6 +115,16 @@ std::string EventListJson(std::span<const domain::Event> events,
   return Dump(Json{{"events", std::move(list)}, {"next", Cursor(next)}});
 }
 
+std::string EventPageJson(std::span<const domain::Event> events,
+                          std::optional<domain::Sequence> next) {
+  Json list = Json::array();
+  for (const domain::Event& event : events) list.push_back(ToJson(event));
+  Json next_json = nullptr;
+  if (next) next_json = *next;
+  return Dump(
+      Json{{"events", std::move(list)}, {"next", std::move(next_json)}});
+}
+
 namespace {
 
 constexpr std::string_view kUpdateExample =

@@ -38,6 +38,12 @@ std::string TaskListJson(std::span<const domain::Task> tasks,
 std::string EventListJson(std::span<const domain::Event> events,
                           std::optional<std::uint64_t> next);
 
+// A page of the global feed: {"events": [event...], "next": sequence or
+// null}, where "next" is the value of `after` that asks for the following
+// page, and null on the last page.
+std::string EventPageJson(std::span<const domain::Event> events,
+                          std::optional<domain::Sequence> next);
+
 // One event on its own, as in EventListJson.
 std::string EventJson(const domain::Event& event);
 

@@ -37,6 +37,7 @@ constexpr std::string_view kJsonType = "application/json";
 constexpr std::string_view kMergePatchType = "application/merge-patch+json";
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
+constexpr std::string_view kEventStreamType = "text/event-stream";
 
 // What a handler is given.
 struct Call {
@@ -99,6 +100,21 @@ std::optional<domain::TaskId> ParseTaskId(std::string_view text) {
     return std::nullopt;
   }
   return id;
+}
+
+// A count or sequence number in canonical decimal ("0", "42"; not "",
+// "+1", "01" or "1e3").
+std::optional<std::uint64_t> ParseWholeNumber(std::string_view text) {
+  if (text.empty() || (text.size() > 1 && text.front() == '0')) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  auto [end, error] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string NoSuchTask(std::string_view id) {
@@ -431,6 +447,84 @@ Response GetHistory(const Call& call) {
   return JsonResponse(HttpStatus::ok, EventListJson(page.items, page.next));
 }
 
+// Where a page of the feed starts and how long it is.
+struct FeedQuery {
+  domain::Sequence after = 0;
+  std::size_t limit = kDefaultFeedLimit;
+};
+
+Result<FeedQuery> ParseFeedQuery(const Target& target) {
+  FeedQuery query;
+  if (auto after = FindParam(target.query, "after")) {
+    std::optional<std::uint64_t> value = ParseWholeNumber(*after);
+    if (!value) {
+      return InvalidArgumentError(
+          "after must be a sequence number such as 0 or 42, not \"" +
+          std::string(*after) + "\"");
+    }
+    query.after = *value;
+  }
+  if (auto limit = FindParam(target.query, "limit")) {
+    std::optional<std::uint64_t> value = ParseWholeNumber(*limit);
+    if (!value || *value < 1 || *value > kMaxFeedLimit) {
+      return InvalidArgumentError("limit must be a whole number from 1 to " +
+                                  std::to_string(kMaxFeedLimit) + ", not \"" +
+                                  std::string(*limit) + "\"");
+    }
+    query.limit = *value;
+  }
+  return query;
+}
+
+Response ListEvents(const Call& call) {
+  Result<FeedQuery> query = ParseFeedQuery(call.target);
+  if (!query.ok()) return ProblemResponse(query.status());
+
+  // One event more than asked for tells whether another page follows.
+  std::vector<domain::Event> events =
+      call.store.EventsAfter(query->after, query->limit + 1);
+  std::optional<domain::Sequence> next;
+  if (events.size() > query->limit) {
+    events.resize(query->limit);
+    next = events.back().sequence;
+  }
+  return JsonResponse(HttpStatus::ok, EventPageJson(events, next));
+}
+
+bool AcceptsEventStream(const Request& request) {
+  std::string_view accept = ToStd(request[field::accept]);
+  std::string lowered(accept);
+  for (char& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return lowered.find(kEventStreamType) != std::string::npos;
+}
+
+// The head of a stream, or a problem when the starting point is bad.
+Routed StartEventStream(const Request& request, const Target& target) {
+  Result<FeedQuery> query = ParseFeedQuery(target);
+  if (!query.ok()) return {ProblemResponse(query.status()), std::nullopt};
+  domain::Sequence after = query->after;
+  auto last_id = request.find("Last-Event-ID");
+  if (last_id != request.end() && !last_id->value().empty()) {
+    std::optional<std::uint64_t> value =
+        ParseWholeNumber(ToStd(last_id->value()));
+    if (!value) {
+      return {ProblemResponse(HttpStatus::bad_request,
+                              "Last-Event-ID must be a sequence number such "
+                              "as 42, not \"" +
+                                  std::string(ToStd(last_id->value())) + "\""),
+              std::nullopt};
+    }
+    after = *value;
+  }
+  Response head(HttpStatus::ok, 11);
+  head.set(field::content_type, ToBeast(kEventStreamType));
+  // Tells buffering proxies to pass each event on at once.
+  head.set("X-Accel-Buffering", "no");
+  return {std::move(head), after};
+}
+
 Response TakeSnapshot(const Call& call) {
   // The origin the operator allowed is trusted like this site itself.
   if (IsCrossSite(call.request) &&
@@ -707,6 +801,7 @@ constexpr std::array kEndpoints = {
     Endpoint{"api/tasks", ListTasks, CreateTask, nullptr},
     Endpoint{"api/tasks/{id}", GetTask, nullptr, DeleteTask, PatchTask},
     Endpoint{"api/tasks/{id}/history", GetHistory, nullptr, nullptr},
+    Endpoint{"api/events", ListEvents, nullptr, nullptr},
     Endpoint{"api/tasks/{id}/restore", nullptr, RestoreTask, nullptr},
     Endpoint{"api/trash", ListTrash, nullptr, nullptr},
     Endpoint{"api/trash/{id}", nullptr, nullptr, PurgeTask},
@@ -775,14 +870,14 @@ std::string AllowedMethods(const Endpoint& endpoint) {
 }
 
 // The route a request matched, for metrics; kUnmatchedRoute for none.
-struct Routed {
+struct Dispatched {
   Response response;
   std::string_view route = kUnmatchedRoute;
 };
 
-Routed Dispatch(domain::TaskStore& store, const Request& request,
-                const AdminActions& admin, const OpsOptions& ops,
-                const domain::WriteContext& context) {
+Dispatched Dispatch(domain::TaskStore& store, const Request& request,
+                    const AdminActions& admin, const OpsOptions& ops,
+                    const domain::WriteContext& context) {
   Status valid = domain::ValidateWriteContext(context);
   if (!valid.ok()) {
     return {ProblemResponse(HttpStatus::bad_request,
@@ -800,7 +895,7 @@ Routed Dispatch(domain::TaskStore& store, const Request& request,
   for (const Endpoint& endpoint : kEndpoints) {
     std::string_view id;
     if (!Matches(endpoint.pattern, target->segments, &id)) continue;
-    Routed routed{Response(), endpoint.pattern};
+    Dispatched routed{Response(), endpoint.pattern};
     if (auto preflight = AnswerPreflight(ops.cors, request, target->path,
                                          AllowedMethods(endpoint))) {
       routed.response = std::move(*preflight);
@@ -834,13 +929,24 @@ std::string RoutePath(std::string_view pattern) {
   return "/" + std::string(pattern);
 }
 
+// The fields every response carries.
+void Finish(const Request& request, const OpsOptions& ops, Response& response) {
+  response.version(request.version());
+  response.keep_alive(request.keep_alive());
+  response.set(field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  std::string_view raw_target = ToStd(request.target());
+  AddCorsHeaders(ops.cors, request, raw_target.substr(0, raw_target.find('?')),
+                 response);
+}
+
 }  // namespace
 
 Response Route(domain::TaskStore& store, const Request& request,
                const AdminActions& admin, const OpsOptions& ops) {
   auto started = std::chrono::steady_clock::now();
   domain::WriteContext context = ContextOf(request);
-  Routed routed = Dispatch(store, request, admin, ops, context);
+  Dispatched routed = Dispatch(store, request, admin, ops, context);
   Response& response = routed.response;
   // A request id that failed validation is not echoed; a new one is.
   if (!domain::ValidateToken("request id", context.request_id,
@@ -849,14 +955,7 @@ Response Route(domain::TaskStore& store, const Request& request,
     context.request_id = NewRequestId();
   }
   response.set("X-Request-Id", ToBeast(context.request_id));
-
-  response.version(request.version());
-  response.keep_alive(request.keep_alive());
-  response.set(field::cache_control, "no-store");
-  response.set("X-Content-Type-Options", "nosniff");
-  std::string_view raw_target = ToStd(request.target());
-  AddCorsHeaders(ops.cors, request, raw_target.substr(0, raw_target.find('?')),
-                 response);
+  Finish(request, ops, response);
   // A 204 must carry no Content-Length (RFC 9110 section 8.6), which
   // prepare_payload would add.
   if (response.result() != HttpStatus::no_content) response.prepare_payload();
@@ -889,6 +988,37 @@ std::vector<RouteMethods> ListRoutes() {
     routes.push_back(std::move(route));
   }
   return routes;
+}
+
+Routed RouteOrStream(domain::TaskStore& store, const Request& request,
+                     const AdminActions& admin, const OpsOptions& ops) {
+  if (request.method() == verb::get && AcceptsEventStream(request)) {
+    Result<Target> target = ParseTarget(ToStd(request.target()));
+    if (target.ok() && target->segments.size() == 2 &&
+        target->segments[0] == "api" && target->segments[1] == "events") {
+      auto started = std::chrono::steady_clock::now();
+      Routed routed = StartEventStream(request, *target);
+      Finish(request, ops, routed.response);
+      std::string_view request_id = HeaderValue(request, "X-Request-Id");
+      routed.response.set(
+          "X-Request-Id",
+          ToBeast(request_id.empty() ? NewRequestId()
+                                     : std::string(request_id)));
+      if (routed.stream_after) {
+        // The stream ends with the connection; it has no length.
+        routed.response.keep_alive(false);
+      } else {
+        routed.response.prepare_payload();
+      }
+      if (ops.requests != nullptr) {
+        ops.requests->Record("/api/events", request.method(),
+                             routed.response.result_int(),
+                             std::chrono::steady_clock::now() - started);
+      }
+      return routed;
+    }
+  }
+  return {Route(store, request, admin, ops), std::nullopt};
 }
 
 }  // namespace taskstore::http

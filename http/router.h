@@ -16,6 +16,14 @@
 //   POST   /api/tasks/{id}/restore   200 task; 404; 409 not deleted;
 //                                    410 purged
 //   GET    /api/tasks/{id}/history   200 {"events":[...]}; 404 unknown
+//   GET    /api/events?after=SEQ&limit=N
+//                                    200 {"events":[...], "next": SEQ or
+//                                    null}: the global feed, events after
+//                                    SEQ (default 0) in sequence order, at
+//                                    most N (default 100, 1 to 1000); 400
+//                                    for other values; with Accept:
+//                                    text/event-stream, a live stream
+//                                    (see RouteOrStream)
 //   GET    /api/trash?search=TERM    200 {"tasks":[...]} (deleted, not
 //                                    purged, newest deletion first)
 //   DELETE /api/trash/{id}           204 purged; 404; 409 not deleted;
@@ -87,11 +95,14 @@
 #ifndef TASKSTORE_HTTP_ROUTER_H_
 #define TASKSTORE_HTTP_ROUTER_H_
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
+#include "domain/page.h"
 #include "domain/task_store.h"
 #include "http/access_policy.h"
 #include "http/cors.h"
@@ -119,6 +130,11 @@ struct OpsOptions {
   std::function<StorageFigures()> storage_figures;
 };
 
+// The page size of GET /api/events when the query gives none, and the
+// largest it accepts: those of every list.
+inline constexpr std::size_t kDefaultFeedLimit = domain::kDefaultPageSize;
+inline constexpr std::size_t kMaxFeedLimit = domain::kMaxPageSize;
+
 // Thread-safe as far as `store`, `admin` and `ops` are (TaskStore and
 // RequestMetrics are). Blocks while the store makes a write durable.
 Response Route(domain::TaskStore& store, const Request& request,
@@ -134,6 +150,25 @@ struct RouteMethods {
 
 // Every route, in table order.
 std::vector<RouteMethods> ListRoutes();
+
+// What a server that can stream is to send.
+struct Routed {
+  // A whole response, or, when `stream_after` is set, the head of a
+  // Server-Sent Events stream (no body and no length; the connection
+  // closes when the stream ends).
+  Response response;
+  // Set for a stream: the events after this sequence number are to follow
+  // (see event_stream.h).
+  std::optional<domain::Sequence> stream_after;
+};
+
+// As Route, except that GET /api/events with an Accept header that names
+// text/event-stream is answered by a stream of the events after `after`,
+// or after the Last-Event-ID header, which wins (an EventSource sends it
+// when it reconnects). A bad value of either is a 400 problem.
+Routed RouteOrStream(domain::TaskStore& store, const Request& request,
+                     const AdminActions& admin = {},
+                     const OpsOptions& ops = {});
 
 }  // namespace taskstore::http
 

@@ -55,6 +55,7 @@ class Server::Impl {
   Result<std::uint16_t> Listen();
   void Run();
   void Stop();
+  void NotifyCommitted() { notifier_.Publish(); }
 
  private:
   void DoAccept();
@@ -66,6 +67,7 @@ class Server::Impl {
   domain::TaskStore& store_;
   Logger& logger_;
   const ServerOptions options_;
+  EventNotifier notifier_;
   // Declared before io_context_: the sessions it destroys give their
   // slots back.
   ConnectionSlots connection_slots_;
@@ -203,6 +205,7 @@ void Server::Impl::BeginShutdown() {
   signals_.cancel(ignored);
   signals_.clear(ignored);
   retry_timer_.cancel();
+  notifier_.Close();
   // Once the sessions have closed, the io_context runs out of work and
   // the io threads return.
   for (const std::weak_ptr<Session>& weak : sessions_) {
@@ -241,8 +244,9 @@ void Server::Impl::OnAccept(error_code error, tcp::socket socket) {
 
   if (std::optional<ConnectionSlots::Slot> slot = connection_slots_.TryTake()) {
     at_capacity_ = false;
-    auto session = std::make_shared<Session>(std::move(socket), store_, logger_,
-                                             options_, std::move(*slot));
+    auto session =
+        std::make_shared<Session>(std::move(socket), store_, notifier_, logger_,
+                                  options_, std::move(*slot));
     sessions_.push_back(session);
     session->Start();
     return DoAccept();
@@ -260,8 +264,9 @@ void Server::Impl::OnAccept(error_code error, tcp::socket socket) {
                     "one closes");
   }
   if (std::optional<ConnectionSlots::Slot> slot = refusal_slots_.TryTake()) {
-    auto session = std::make_shared<Session>(std::move(socket), store_, logger_,
-                                             options_, std::move(*slot));
+    auto session =
+        std::make_shared<Session>(std::move(socket), store_, notifier_, logger_,
+                                  options_, std::move(*slot));
     sessions_.push_back(session);
     session->StartRefusing();
   } else {
@@ -287,5 +292,7 @@ Result<std::uint16_t> Server::Listen() { return impl_->Listen(); }
 void Server::Run() { impl_->Run(); }
 
 void Server::Stop() { impl_->Stop(); }
+
+void Server::NotifyCommitted() { impl_->NotifyCommitted(); }
 
 }  // namespace taskstore::http

@@ -19,6 +19,7 @@
 #include "base/logger.h"
 #include "base/result.h"
 #include "domain/task_store.h"
+#include "http/event_stream.h"
 #include "http/router.h"
 
 namespace taskstore::http {
@@ -56,6 +57,8 @@ struct ServerOptions {
   AdminActions admin;
   // Token, CORS and metrics (see router.h).
   OpsOptions ops;
+  // Heartbeat and write timeout of GET /api/events streams.
+  EventStreamOptions event_stream;
 };
 
 // Connections being refused (see max_connections) at most at once.
@@ -86,17 +89,21 @@ class Server {
 
   // Serves on `threads` threads until Stop() is called or SIGINT/SIGTERM
   // arrives, then stops accepting, lets the requests in flight finish
-  // (idle connections are closed at once; the last answer on each busy
-  // one says `Connection: close`), and returns; connections still busy
-  // after shutdown_grace are cut. Once the stop has begun, SIGINT and
-  // SIGTERM are given back their default action, so a second signal ends
-  // the process at once. Call once, after Listen() succeeded; otherwise
-  // returns at once.
+  // (idle connections and event streams are closed at once; the last
+  // answer on each busy one says `Connection: close`), and returns;
+  // connections still busy after shutdown_grace are cut. Once the stop
+  // has begun, SIGINT and SIGTERM are given back their default action, so
+  // a second signal ends the process at once. Call once, after Listen()
+  // succeeded; otherwise returns at once.
   void Run();
 
   // Asks Run() to wind down as above. Thread-safe; may be called before
   // Run() (which then returns almost at once), and more than once.
   void Stop();
+
+  // Wakes the open event streams: the store has committed new events.
+  // Cheap and thread-safe; meant for TaskStore::SetCommitObserver.
+  void NotifyCommitted();
 
  private:
   class Impl;

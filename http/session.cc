@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "domain/text.h"
+#include "http/event_stream.h"
 #include "http/problem.h"
 #include "http/request_id.h"
 #include "http/router.h"
@@ -104,10 +105,11 @@ std::string ClientOf(const boost::asio::ip::tcp::socket& socket) {
 }  // namespace
 
 Session::Session(boost::asio::ip::tcp::socket socket, domain::TaskStore& store,
-                 Logger& logger, const ServerOptions& options,
-                 ConnectionSlots::Slot slot)
+                 EventNotifier& notifier, Logger& logger,
+                 const ServerOptions& options, ConnectionSlots::Slot slot)
     : stream_(std::move(socket)),
       store_(store),
+      notifier_(notifier),
       logger_(logger),
       options_(options),
       slot_(std::move(slot)),
@@ -287,7 +289,18 @@ void Session::OnRead(beast::error_code error, std::size_t) {
   request.set(ToBeast(kRequestIdField), request_id_);
   Response response;
   try {
-    response = Route(store_, request, options_.admin, options_.ops);
+    Routed routed =
+        RouteOrStream(store_, request, options_.admin, options_.ops);
+    if (routed.stream_after && !stopping_) {
+      return HandOverToStream(std::move(routed.response), *routed.stream_after);
+    }
+    response = std::move(routed.response);
+    if (routed.stream_after) {
+      // The server is stopping; a stream would end at once.
+      response = ProblemResponse(HttpStatus::service_unavailable,
+                                 "the server is stopping");
+      response.prepare_payload();
+    }
   } catch (const std::exception& exception) {
     // Nothing in Route is meant to throw; if something does (memory ran
     // out, a Beast precondition), this request fails, not the server.
@@ -332,6 +345,17 @@ void Session::Refuse(Response refusal) {
   refusal.prepare_payload();
   drain_ = true;
   DoWrite(std::move(refusal), /*then_close=*/true);
+}
+
+void Session::HandOverToStream(Response head, domain::Sequence after) {
+  response_ = head;
+  LogAccess("");
+  // The socket leaves this session, whose stream_ stays behind empty, so
+  // that Shutdown() on a session about to end still finds its executor.
+  auto stream =
+      std::make_shared<EventStream>(stream_.release_socket(), store_, notifier_,
+                                    logger_, options_.event_stream, after);
+  stream->Start(std::move(head));
 }
 
 void Session::DoWrite(Response response, bool then_close) {

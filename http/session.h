@@ -20,6 +20,7 @@
 #include "domain/task_store.h"
 #include "http/access_log.h"
 #include "http/connection_slots.h"
+#include "http/event_notifier.h"
 #include "http/message.h"
 #include "http/server.h"
 
@@ -34,9 +35,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // `socket` should have a strand as its executor: the session's handlers
   // then never run concurrently. `store`, `logger` and `options` must
   // outlive every handler of the session; `slot` is given back when the
-  // session ends.
+  // session ends (or moves to the event stream the session hands its
+  // connection to). `notifier` wakes those streams.
   Session(boost::asio::ip::tcp::socket socket, domain::TaskStore& store,
-          Logger& logger, const ServerOptions& options,
+          EventNotifier& notifier, Logger& logger, const ServerOptions& options,
           ConnectionSlots::Slot slot);
 
   Session(const Session&) = delete;
@@ -72,6 +74,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void NoteRequestLine();
   void AnswerUnreadable(boost::beast::error_code error);
   void Refuse(Response refusal);
+
+  // Gives the connection to an EventStream that starts with `head`; the
+  // session ends.
+  void HandOverToStream(Response head, domain::Sequence after);
   void DoWrite(Response response, bool then_close);
   void OnWrite(boost::beast::error_code error, std::size_t bytes);
   void DoClose();
@@ -88,6 +94,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
 
   domain::TaskStore& store_;
+  EventNotifier& notifier_;
   Logger& logger_;
   const ServerOptions& options_;
   const ConnectionSlots::Slot slot_;

@@ -24,6 +24,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     crash_property_test sha256_test
     import_test sync_flag_test http_target_test http_router_test
     http_access_log_test
+    http_feed_test event_stream_test compaction_test
     event_test http_lifecycle_routes_test
     http_ops_test prometheus_text_test openapi_test
   )

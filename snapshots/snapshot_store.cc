@@ -86,6 +86,29 @@ Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
   return name;
 }
 
+Status RemoveSnapshotsExcept(eventlog::FileSystem& file_system,
+                             const std::string& directory,
+                             const std::string& keep) {
+  Result<std::vector<std::string>> names = file_system.List(directory);
+  if (!names.ok()) return names.status();
+  bool removed = false;
+  for (const std::string& name : *names) {
+    if (name == keep) continue;
+    std::string_view base(name);
+    for (std::string_view extra : {".stale", ".tmp"}) {
+      if (base.ends_with(extra)) base.remove_suffix(extra.size());
+    }
+    if (!eventlog::ParseNumberedFileName(base, kFilePrefix, kFileSuffix)) {
+      continue;
+    }
+    TASKSTORE_RETURN_IF_ERROR(
+        file_system.Remove(eventlog::JoinPath(directory, name)));
+    removed = true;
+  }
+  if (removed) return file_system.SyncDirectory(directory);
+  return Status::Ok();
+}
+
 Result<LoadedSnapshot> LoadSnapshot(eventlog::FileSystem& file_system,
                                     const std::string& directory,
                                     const SnapshotFile& file) {

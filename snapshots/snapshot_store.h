@@ -36,6 +36,14 @@ Result<std::string> WriteSnapshot(eventlog::FileSystem& file_system,
                                   const domain::Projection& state, int keep,
                                   Logger& logger);
 
+// Removes every snapshot file in `directory` but `keep`: older and newer
+// snapshots, set-aside ("<name>.stale") ones and temporaries a crash left
+// ("<name>.tmp"), then fsyncs the directory. For compaction, after which
+// no file may hold what the state no longer does.
+Status RemoveSnapshotsExcept(eventlog::FileSystem& file_system,
+                             const std::string& directory,
+                             const std::string& keep);
+
 struct LoadedSnapshot {
   std::string name;
   domain::Projection state;

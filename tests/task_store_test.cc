@@ -90,6 +90,21 @@ TEST_F(TaskStoreTest, JournalFailureLeavesStateUnchanged) {
   EXPECT_EQ(store_.Get(1).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(TaskStoreTest, EventsAfterPagesThroughTheJournalInOrder) {
+  ASSERT_TRUE(store_.Create({"a", "", {}}).ok());
+  ASSERT_TRUE(store_.Create({"b", "", {}}).ok());
+  ASSERT_TRUE(store_.SoftDelete({1}).ok());
+  EXPECT_EQ(store_.LastSequence(), 3u);
+
+  std::vector<Event> all = journal_.events();
+  EXPECT_EQ(store_.EventsAfter(0, 10), all);
+  EXPECT_EQ(store_.EventsAfter(1, 1), std::vector<Event>{all[1]});
+  EXPECT_EQ(store_.EventsAfter(2, 5), std::vector<Event>{all[2]});
+  EXPECT_TRUE(store_.EventsAfter(3, 5).empty());
+  EXPECT_TRUE(store_.EventsAfter(99, 5).empty());
+  EXPECT_TRUE(store_.EventsAfter(0, 0).empty());
+}
+
 TEST_F(TaskStoreTest, ConcurrentWritersShareAppendsAndGetDistinctIds) {
   journal_.Delay(std::chrono::milliseconds(2));
   constexpr int kThreads = 16;
