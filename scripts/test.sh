@@ -21,7 +21,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     event_log_test event_log_property_test log_check_test snapshot_test
     crash_property_test
     import_test sync_flag_test http_target_test http_router_test
-    http_access_log_test
+    http_access_log_test server_conduct_test robustness_test
   )
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTASKSTORE_SANITIZE=ON -DTASKSTORE_BUILD_BENCHMARKS=OFF >/dev/null
