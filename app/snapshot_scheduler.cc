@@ -75,9 +75,7 @@ Result<std::string> SnapshotScheduler::WriteLocked(
   Result<std::string> name = snapshots::WriteSnapshot(
       file_system_, directory_, state, policy_.keep, logger_);
   if (!name.ok()) {
-    logger_.Error("snapshot of " + directory_ +
-                  " failed: " + name.status().ToString());
-    return name.status();
+    return name.status().WithContext("snapshot of " + directory_);
   }
   auto written = std::chrono::steady_clock::now();
   logger_.Info(
@@ -100,8 +98,10 @@ void SnapshotScheduler::RunInBackground() {
     wake_.wait(lock, [this] { return due_ || stopping_; });
     if (stopping_) return;
     lock.unlock();
-    // A failure is logged by TakeNow; the next due point tries again.
-    (void)TakeNow();
+    // The next due point tries again.
+    if (Result<std::string> name = TakeNow(); !name.ok()) {
+      logger_.Error(name.status().ToString());
+    }
     lock.lock();
     due_ = false;
   }

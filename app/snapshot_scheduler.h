@@ -39,7 +39,9 @@ class SnapshotScheduler {
   // snapshot.
   void OnCommitted(domain::Sequence last_sequence);
 
-  // Takes a snapshot now and returns its file name. Thread-safe.
+  // Takes a snapshot now and returns its file name. Thread-safe. A failure
+  // is returned, not logged: the caller reports it (the admin route's
+  // access line does), so that it is logged once.
   Result<std::string> TakeNow();
 
   // Writes a snapshot of `state` and removes every other snapshot file,

@@ -36,6 +36,7 @@
 
 #include "base/logger.h"
 #include "domain/task_store.h"
+#include "http/connection_slots.h"
 #include "http/event_notifier.h"
 #include "http/message.h"
 
@@ -54,10 +55,13 @@ class EventStream final : public EventSubscriber,
                           public std::enable_shared_from_this<EventStream> {
  public:
   // `socket` should have a strand as its executor. `store`, `notifier`
-  // and `logger` must outlive the stream's handlers.
+  // and `logger` must outlive the stream's handlers. `slot` is the
+  // connection's place under the server's connection limit, given back
+  // when the stream ends.
   EventStream(boost::asio::ip::tcp::socket socket, domain::TaskStore& store,
               EventNotifier& notifier, Logger& logger,
-              EventStreamOptions options, domain::Sequence after);
+              EventStreamOptions options, domain::Sequence after,
+              ConnectionSlots::Slot slot);
 
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
@@ -102,6 +106,8 @@ class EventStream final : public EventSubscriber,
   // True while a Wake() is posted and has not run yet, so that a burst of
   // commits posts one wake-up, not one per commit.
   std::atomic<bool> wake_posted_ = false;
+
+  ConnectionSlots::Slot slot_;  // given back when the stream ends
 };
 
 }  // namespace taskstore::http

@@ -352,9 +352,9 @@ void Session::HandOverToStream(Response head, domain::Sequence after) {
   LogAccess("");
   // The socket leaves this session, whose stream_ stays behind empty, so
   // that Shutdown() on a session about to end still finds its executor.
-  auto stream =
-      std::make_shared<EventStream>(stream_.release_socket(), store_, notifier_,
-                                    logger_, options_.event_stream, after);
+  auto stream = std::make_shared<EventStream>(
+      stream_.release_socket(), store_, notifier_, logger_,
+      options_.event_stream, after, std::move(slot_));
   stream->Start(std::move(head));
 }
 

@@ -97,7 +97,9 @@ class Session : public std::enable_shared_from_this<Session> {
   EventNotifier& notifier_;
   Logger& logger_;
   const ServerOptions& options_;
-  const ConnectionSlots::Slot slot_;
+  // Counts the connection against the cap while it is open; whatever
+  // takes the socket over from the session must take this along too.
+  ConnectionSlots::Slot slot_;
   const std::string client_;  // "address:port", for the access log
 
   Phase phase_ = Phase::kIdle;

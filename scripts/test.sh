@@ -23,7 +23,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     event_log_test event_log_property_test log_check_test snapshot_test
     crash_property_test sha256_test
     import_test sync_flag_test http_target_test http_router_test
-    http_access_log_test
+    http_access_log_test server_conduct_test robustness_test
     http_feed_test event_stream_test compaction_test
     event_test http_lifecycle_routes_test
     http_ops_test prometheus_text_test openapi_test

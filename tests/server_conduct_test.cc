@@ -420,6 +420,35 @@ TEST_F(ConductTest, EveryRequestGetsOneStructuredAccessLine) {
   }
 }
 
+TEST_F(ConductTest, AServerErrorIsLoggedOnceOnItsAccessLine) {
+  ASSERT_TRUE(StartServer({"--snapshot-every", "0"}));
+  std::optional<RawResponse> created = Ask(JsonPost("one"));
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201);
+  // A directory where the snapshot's temporary file must go makes the
+  // snapshot fail.
+  std::string in_the_way = data_ + "/snapshot-00000000000000000001.tssnap.tmp";
+  ASSERT_EQ(::mkdir(in_the_way.c_str(), 0755), 0) << std::strerror(errno);
+
+  std::optional<RawResponse> failed = Ask(
+      RawRequest("POST", "/api/admin/snapshot", {"X-Request-Id: snap-1"}, ""));
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 500) << failed->body;
+  ASSERT_EQ(StopServer(), 0);
+
+  Strings mentions;
+  std::istringstream log(server_.Stderr());
+  std::string line;
+  while (std::getline(log, line)) {
+    if (line.find(".tssnap.tmp") != std::string::npos) mentions.push_back(line);
+  }
+  ASSERT_EQ(mentions.size(), 1u) << server_.Stderr();
+  EXPECT_NE(mentions[0].find(" error: access method=POST "), std::string::npos)
+      << mentions[0];
+  EXPECT_NE(mentions[0].find(" request_id=snap-1 "), std::string::npos);
+  EXPECT_NE(mentions[0].find(" error=\""), std::string::npos);
+}
+
 // ---------------------------------------------------------------------------
 // Protection
 
