@@ -222,25 +222,28 @@ void AppendTaskList(std::string& html, const TaskListPage& page) {
   html += "</ul>\n";
 }
 
-// "/tasks?searchterm=...&after=N&limit=M", keeping the search and the
-// chosen page size; no `after` for the first page.
-std::string ListLink(const TaskListPage& page, std::uint64_t after) {
-  std::string link = "/tasks?searchterm=" + EncodeQueryValue(page.search_term);
+// "/tasks?searchterm=...&after=N&limit=M" (or "/trash?..."), keeping the
+// search and the chosen page size; no `after` for the first page.
+std::string ListLink(std::string_view path, const TaskListPage& page,
+                     std::uint64_t after) {
+  std::string link =
+      std::string(path) + "?searchterm=" + EncodeQueryValue(page.search_term);
   if (after != 0) link += "&after=" + std::to_string(after);
   if (page.limit) link += "&limit=" + std::to_string(*page.limit);
   return link;
 }
 
-void AppendPageLinks(std::string& html, const TaskListPage& page) {
+void AppendPageLinks(std::string& html, std::string_view path,
+                     const TaskListPage& page) {
   if (page.after == 0 && !page.next) return;
   html += "<nav class=\"pages\" aria-label=\"Pages\">\n";
   if (page.after != 0) {
-    html +=
-        "<a href=\"" + HtmlEscape(ListLink(page, 0)) + "\">First page</a>\n";
+    html += "<a href=\"" + HtmlEscape(ListLink(path, page, 0)) +
+            "\">First page</a>\n";
   }
   if (page.next) {
-    html += "<a rel=\"next\" href=\"" + HtmlEscape(ListLink(page, *page.next)) +
-            "\">Next page</a>\n";
+    html += "<a rel=\"next\" href=\"" +
+            HtmlEscape(ListLink(path, page, *page.next)) + "\">Next page</a>\n";
   }
   html += "</nav>\n";
 }
@@ -291,7 +294,7 @@ std::string RenderTaskListPage(const TaskListPage& page) {
   AppendSearchForm(html, page.search_term);
   AppendAddForm(html, page);
   AppendTaskList(html, page);
-  AppendPageLinks(html, page);
+  AppendPageLinks(html, "/tasks", page);
   AppendFoot(html);
   return html;
 }
@@ -321,8 +324,9 @@ std::string RenderEditPage(const EditPage& page) {
   return html;
 }
 
-std::string RenderTrashPage(std::span<const domain::Task> tasks,
-                            std::string_view search_term) {
+std::string RenderTrashPage(const TaskListPage& page) {
+  std::span<const domain::Task> tasks = page.tasks;
+  std::string_view search_term = page.search_term;
   std::string html;
   AppendHead(html, "Trash");
   html +=
@@ -336,7 +340,9 @@ std::string RenderTrashPage(std::span<const domain::Task> tasks,
   html += HtmlEscape(search_term);
   html += "\">\n<button type=\"submit\">Search</button>\n</form>\n";
   if (tasks.empty()) {
-    html += "<p class=\"empty\">The trash is empty.</p>\n";
+    html += page.after != 0 ? "<p class=\"empty\">No more tasks.</p>\n"
+                            : "<p class=\"empty\">The trash is empty.</p>\n";
+    AppendPageLinks(html, "/trash", page);
     AppendFoot(html);
     return html;
   }
@@ -356,6 +362,7 @@ std::string RenderTrashPage(std::span<const domain::Task> tasks,
     html += "</div>\n</li>\n";
   }
   html += "</ul>\n";
+  AppendPageLinks(html, "/trash", page);
   AppendFoot(html);
   return html;
 }

@@ -70,9 +70,9 @@ std::string RenderEditPage(const EditPage& page);
 
 // /trash: the deleted tasks in the given order, each with its deletion
 // time, a "Restore" button (POST /tasks/{id}/restore) and a "Purge"
-// button (POST /trash/{id}/purge); a search form (GET /trash?searchterm=).
-std::string RenderTrashPage(std::span<const domain::Task> tasks,
-                            std::string_view search_term);
+// button (POST /trash/{id}/purge); a search form (GET /trash?searchterm=);
+// "First page" and "Next page" links as on the task list.
+std::string RenderTrashPage(const TaskListPage& page);
 
 // /tasks/{id}/history: one row per event, oldest first, with its
 // sequence number, type, time, actor and what it changed.

@@ -749,9 +749,20 @@ Response EditFromForm(const Call& call) {
 }
 
 Response ShowTrash(const Call& call) {
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) {
+    return HtmlErrorPage(HttpStatus::bad_request, params.status().message());
+  }
   std::string_view term = SearchTerm(call.target);
-  std::vector<domain::Task> tasks = call.store.Trash(term);
-  return HtmlResponse(HttpStatus::ok, RenderTrashPage(tasks, term));
+  domain::Page<domain::Task> found =
+      PageOfTrash(call.store.Trash(term), *params);
+  TaskListPage page;
+  page.tasks = found.items;
+  page.search_term = term;
+  page.after = params->after;
+  page.next = found.next;
+  if (FindParam(call.target.query, "limit")) page.limit = params->limit;
+  return HtmlResponse(HttpStatus::ok, RenderTrashPage(page));
 }
 
 Response RestoreFromForm(const Call& call) {

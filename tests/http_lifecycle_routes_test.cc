@@ -296,6 +296,37 @@ TEST_F(LifecycleRoutesTest, TrashListsDeletedTasksNewestDeletionFirst) {
             (std::vector<domain::TaskId>{2}));
 }
 
+TEST_F(LifecycleRoutesTest, TrashIsPagedByTheSequenceOfEachDeletion) {
+  for (int i = 1; i <= 5; ++i) Add("Task " + std::to_string(i));
+  Remove(2);  // event 6
+  Remove(4);  // event 7
+  Remove(1);  // event 8
+  Json first = Body(Get("/api/trash?limit=2"));
+  EXPECT_EQ(IdsIn(first), (std::vector<domain::TaskId>{1, 4}));
+  EXPECT_EQ(first["next"], 7);
+
+  // A deletion during the walk lands on the first page, not the next.
+  Remove(5);
+  Json second = Body(Get("/api/trash?limit=2&after=7"));
+  EXPECT_EQ(IdsIn(second), (std::vector<domain::TaskId>{2}));
+  EXPECT_TRUE(second["next"].is_null());
+
+  ExpectProblem(Get("/api/trash?limit=0"), HttpStatus::bad_request);
+}
+
+TEST_F(LifecycleRoutesTest, TrashPageLinksToTheNextPage) {
+  for (int i = 1; i <= 3; ++i) Add("Task " + std::to_string(i));
+  for (domain::TaskId id = 1; id <= 3; ++id) Remove(id);
+  std::string html = Get("/trash?limit=2").body();
+  EXPECT_NE(html.find("href=\"/trash?searchterm=&amp;after=5&amp;limit=2\">"
+                      "Next page</a>"),
+            std::string::npos)
+      << html;
+  std::string last = Get("/trash?limit=2&after=5").body();
+  EXPECT_NE(last.find("Task 1"), std::string::npos);
+  EXPECT_EQ(last.find("Next page"), std::string::npos);
+}
+
 // ---------------------------------------------------------------------
 // as_of
 
