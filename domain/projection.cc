@@ -490,6 +490,32 @@ std::vector<Task> Projection::Trash(std::string_view term) const {
   return found;
 }
 
+Page<Task> Projection::Trash(const TrashQuery& query) const {
+  const std::string folded_term = FoldForSearch(query.term);
+  const std::size_t limit = std::max<std::size_t>(query.limit, 1);
+  Sequence at = last_sequence();
+  if (query.after != 0) at = std::min(at, query.after - 1);
+
+  // A task is in the trash when its newest event is the deletion being
+  // looked at: a restore or a purge would have come later.
+  Page<Task> page;
+  for (; at != 0; --at) {
+    const EventRecord& entry = image_.events[at - 1];
+    if (entry.kind != EventRecord::Kind::kSoftDeleted) continue;
+    const TaskRecord& record = image_.tasks[entry.task_id - 1];
+    if (record.last_event != at) continue;
+    if (FoldedTitle(record).find(folded_term) == std::string_view::npos) {
+      continue;
+    }
+    if (page.items.size() == limit) {
+      page.next = page.items.back().deleted_sequence;
+      break;
+    }
+    page.items.push_back(Materialize(entry.task_id));
+  }
+  return page;
+}
+
 std::vector<Sequence> Projection::SequencesOf(TaskId id) const {
   std::vector<Sequence> sequences;
   for (Sequence at = image_.tasks[id - 1].last_event; at != 0;

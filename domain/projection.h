@@ -104,6 +104,15 @@ struct TaskQuery {
   std::size_t limit = kDefaultPageSize;  // at least 1
 };
 
+// A search for one page of the trash (see Projection::Trash).
+struct TrashQuery {
+  std::string_view term;  // as the user typed it; folded by the search
+  // The page begins with deletions older than this sequence number (the
+  // previous page's `next`); 0 begins with the newest.
+  Sequence after = 0;
+  std::size_t limit = kDefaultPageSize;  // at least 1
+};
+
 // The request that last used an idempotency key.
 struct KeyUse {
   std::uint64_t request_fingerprint = 0;
@@ -198,6 +207,13 @@ class Projection {
   // folded `term`, most recently deleted first (by
   // Task::deleted_sequence).
   std::vector<Task> Trash(std::string_view term) const;
+
+  // One page of the trash: as above, at most query.limit tasks deleted
+  // before sequence query.after; `next` is the sequence number of the
+  // last one's deletion when more follow. Walks the events from the newest
+  // back and stops when the page is full, so a page costs what it shows
+  // plus the events it skips.
+  Page<Task> Trash(const TrashQuery& query) const;
 
   // The number of events in the longest prefix of the log recorded at or
   // before `instant`: the state "as of" that instant.

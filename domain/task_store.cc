@@ -386,6 +386,11 @@ std::vector<Task> TaskStore::SearchAsOf(std::string_view term,
   return state_.SearchAsOf(term, state_.LastSequenceAt(instant));
 }
 
+Page<Task> TaskStore::Trash(const TrashQuery& query) const {
+  std::shared_lock lock(state_mutex_);
+  return state_.Trash(query);
+}
+
 std::vector<Task> TaskStore::Trash(std::string_view term) const {
   std::shared_lock lock(state_mutex_);
   return state_.Trash(term);

@@ -111,6 +111,9 @@ class TaskStore {
   // See Projection::Trash.
   std::vector<Task> Trash(std::string_view term) const;
 
+  // See Projection::Trash: one page of the trash.
+  Page<Task> Trash(const TrashQuery& query) const;
+
   // Every event of the task, deleted or not. NotFound for an unknown task.
   Result<std::vector<Event>> History(TaskId id) const;
 

@@ -188,28 +188,6 @@ domain::Page<domain::Task> PageOfTasks(std::vector<domain::Task> tasks,
   return page;
 }
 
-// The page of the trash (newest deletion first) that `params` asks for.
-// The cursor is the sequence number of a task's deletion: the next page
-// holds older deletions, so tasks deleted during the walk, which come
-// first, never push others from one page to the next.
-domain::Page<domain::Task> PageOfTrash(std::vector<domain::Task> trash,
-                                       const PageParams& params) {
-  auto first = trash.begin();
-  if (params.after != 0) {
-    first =
-        std::find_if(trash.begin(), trash.end(), [&](const domain::Task& task) {
-          return task.deleted_sequence.value_or(0) < params.after;
-        });
-  }
-  domain::Page<domain::Task> page;
-  std::size_t left = static_cast<std::size_t>(trash.end() - first);
-  std::size_t taken = std::min(left, params.limit);
-  page.items.assign(std::make_move_iterator(first),
-                    std::make_move_iterator(first + taken));
-  if (taken < left) page.next = page.items.back().deleted_sequence;
-  return page;
-}
-
 std::string_view HeaderValue(const Request& request, std::string_view name) {
   auto found = request.find(ToBeast(name));
   if (found == request.end()) return {};
@@ -345,8 +323,8 @@ Response ListTasks(const Call& call) {
 Response ListTrash(const Call& call) {
   Result<PageParams> params = ParsePageParams(call.target.query);
   if (!params.ok()) return ProblemResponse(params.status());
-  domain::Page<domain::Task> page =
-      PageOfTrash(call.store.Trash(SearchTerm(call.target)), *params);
+  domain::Page<domain::Task> page = call.store.Trash(domain::TrashQuery{
+      SearchTerm(call.target), params->after, params->limit});
   return JsonResponse(HttpStatus::ok, TaskListJson(page.items, page.next));
 }
 
@@ -755,7 +733,7 @@ Response ShowTrash(const Call& call) {
   }
   std::string_view term = SearchTerm(call.target);
   domain::Page<domain::Task> found =
-      PageOfTrash(call.store.Trash(term), *params);
+      call.store.Trash(domain::TrashQuery{term, params->after, params->limit});
   TaskListPage page;
   page.tasks = found.items;
   page.search_term = term;

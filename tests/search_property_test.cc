@@ -135,6 +135,19 @@ class Fixture {
     purged_.insert(id);
   }
 
+  // The deleted, unpurged tasks holding `term`, in id order.
+  std::vector<TaskId> NaiveTrash(const std::string& term) const {
+    std::string key = FoldForSearch(term);
+    std::vector<TaskId> found;
+    for (std::size_t i = 0; i < titles_.size(); ++i) {
+      if (deleted_[i] && purged_.count(i + 1) == 0 &&
+          FoldForSearch(titles_[i]).find(key) != std::string::npos) {
+        found.push_back(i + 1);
+      }
+    }
+    return found;
+  }
+
   // The visible tasks holding `term`, the slow and obvious way.
   std::vector<TaskId> Naive(const std::string& term) const {
     std::string key = FoldForSearch(term);
@@ -197,9 +210,30 @@ Projection Replayed(const Projection& state) {
   return replayed;
 }
 
+// Every page of the trash for `term`, concatenated.
+std::vector<Task> WalkTrash(const Projection& state, const std::string& term,
+                            std::size_t limit) {
+  std::vector<Task> tasks;
+  Sequence after = 0;
+  while (true) {
+    Page<Task> page = state.Trash(TrashQuery{term, after, limit});
+    RC_ASSERT(page.items.size() <= limit);
+    for (Task& task : page.items) tasks.push_back(std::move(task));
+    if (!page.next) return tasks;
+    after = *page.next;
+  }
+}
+
 void CheckAgainstNaive(const Projection& state, const Fixture& fixture,
                        const std::vector<std::string>& terms) {
   for (const std::string& term : terms) {
+    // The trash follows the same rule, newest deletion first.
+    std::vector<Task> trash = WalkTrash(state, term, 1 + term.size() % 3);
+    RC_ASSERT(Ids(trash) == Ids(state.Trash(term)));
+    std::vector<TaskId> trash_ids = Ids(trash);
+    std::sort(trash_ids.begin(), trash_ids.end());
+    RC_ASSERT(trash_ids == fixture.NaiveTrash(term));
+
     std::vector<TaskId> expected = fixture.Naive(term);
     RC_ASSERT(Ids(state.Search(term)) == expected);
     std::size_t limit = 1 + expected.size() % 4;
