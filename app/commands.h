@@ -19,6 +19,14 @@ struct ServeFlags {
   std::string sync = "always";             // "always", "interval=MS" or "none"
   std::uint64_t snapshot_every = 100'000;  // events; 0: never automatically
   int snapshot_keep = 2;
+  // HTTP limits; the defaults are ServerOptions' (http/server.h).
+  std::uint64_t body_limit = 1 << 20;     // bytes
+  std::uint64_t header_limit = 8 * 1024;  // bytes
+  std::uint64_t request_timeout = 30;     // seconds
+  std::uint64_t idle_timeout = 60;        // seconds
+  std::uint64_t max_connections = 512;
+  std::uint64_t max_requests_per_connection = 1000;
+  std::uint64_t shutdown_grace = 5;  // seconds
 };
 int RunServe(const ServeFlags& flags);
 

@@ -106,6 +106,49 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
 
+  serve_command
+      ->add_option("--body-limit", serve.body_limit,
+                   "largest request body in bytes; larger ones get 413")
+      ->capture_default_str()
+      ->check(WholeNumber(1));
+  serve_command
+      ->add_option("--header-limit", serve.header_limit,
+                   "largest request header in bytes; larger ones get 431")
+      ->capture_default_str()
+      ->check(WholeNumber(1024))
+      ->check(CLI::Range(1024, 1 << 20));
+  serve_command
+      ->add_option("--request-timeout", serve.request_timeout,
+                   "seconds a request may take to arrive once begun, and a "
+                   "response to be written")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve_command
+      ->add_option("--idle-timeout", serve.idle_timeout,
+                   "seconds a kept-alive connection may wait for its next "
+                   "request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
+  serve_command
+      ->add_option("--max-connections", serve.max_connections,
+                   "open connections at most; one more is answered 503 "
+                   "with Retry-After and closed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  serve_command
+      ->add_option("--max-requests-per-connection",
+                   serve.max_requests_per_connection,
+                   "requests one connection may carry; the last is answered "
+                   "with Connection: close")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000000));
+  serve_command
+      ->add_option("--shutdown-grace", serve.shutdown_grace,
+                   "seconds a stopping server lets requests in flight "
+                   "finish before it cuts them")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
+
   ImportFlags import;
   CLI::App* import_command = app.add_subcommand(
       "import", "import tasks from a JSON Lines file (all or nothing)");

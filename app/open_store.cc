@@ -31,6 +31,7 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
   while (true) {
     std::string source = "the log";
     state = domain::Projection();
+    state.DeferIndexing();  // built once, when the replay is done
     eventlog::ResumePoint resume;
     if (options.use_snapshots) {
       Result<std::optional<snapshots::LoadedSnapshot>> snapshot =
@@ -72,6 +73,7 @@ Result<OpenStore> OpenDataDirectory(eventlog::FileSystem& file_system,
                 std::to_string(resume.sequence));
     break;
   }
+  state.ResumeIndexing();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - started);
 

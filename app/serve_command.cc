@@ -1,3 +1,5 @@
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 
 #include "app/commands.h"
@@ -47,6 +49,13 @@ int RunServe(const ServeFlags& flags) {
   options.host = flags.host;
   options.port = flags.port;
   options.threads = flags.threads;
+  options.body_limit = flags.body_limit;
+  options.header_limit = static_cast<std::uint32_t>(flags.header_limit);
+  options.request_timeout = std::chrono::seconds(flags.request_timeout);
+  options.idle_timeout = std::chrono::seconds(flags.idle_timeout);
+  options.max_connections = flags.max_connections;
+  options.max_requests_per_connection = flags.max_requests_per_connection;
+  options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace);
   options.admin.take_snapshot = [&snapshots] { return snapshots.TakeNow(); };
   http::Server server(*opened->store, logger, options);
   // Set before Run(): no request can commit before then.
@@ -68,7 +77,15 @@ int RunServe(const ServeFlags& flags) {
   std::fflush(stdout);
 
   server.Run();
-  logger.Info("stopped serving " + flags.data_directory);
+  // The answered requests' writes become durable before the process says
+  // it stopped cleanly, whatever --sync said.
+  if (Status synced = opened->log->Sync(); !synced.ok()) {
+    logger.Error("stopping: the log could not be made durable: " +
+                 synced.ToString());
+    return 1;
+  }
+  logger.Info("stopped serving " + flags.data_directory +
+              "; the log is durable");
   return 0;
 }
 

@@ -18,6 +18,8 @@
 
 #include "base/result.h"
 #include "domain/event.h"
+#include "domain/page.h"
+#include "domain/search_index.h"
 #include "domain/task.h"
 
 namespace taskstore::domain {
@@ -95,6 +97,13 @@ struct ProjectionImage {
                          const ProjectionImage&) = default;
 };
 
+// A search for one page of visible tasks (see Projection::Search).
+struct TaskQuery {
+  std::string_view term;  // as the user typed it; folded by the search
+  TaskId after = 0;       // the page begins past this id
+  std::size_t limit = kDefaultPageSize;  // at least 1
+};
+
 // The request that last used an idempotency key.
 struct KeyUse {
   std::uint64_t request_fingerprint = 0;
@@ -108,14 +117,34 @@ class Projection {
  public:
   Projection() = default;
 
+  // A copy holds the same state but no search index (see
+  // ResumeIndexing): copies are taken for snapshots and comparisons,
+  // which do not search, and copying the index would cost as much as the
+  // rest of the state while writers wait.
+  Projection(const Projection& other);
+  Projection& operator=(const Projection& other);
+  Projection(Projection&&) = default;
+  Projection& operator=(Projection&&) = default;
+
   // A projection restored from a snapshot's image. Corruption when the
   // image is not a state some log could produce (strings outside the
   // text, histories that do not begin with the creation or are not
   // linked in sequence order, flags or versions that disagree with the
   // history). The search keys are trusted as stored: recomputing them
   // would cost as much as a replay; snapshots are checksummed and
-  // `taskstore verify` compares them with a full replay.
+  // `taskstore verify` compares them with a full replay. The result has
+  // no search index yet, so that events replayed after the snapshot are
+  // not indexed one by one: call ResumeIndexing once they are applied.
   static Result<Projection> Restore(ProjectionImage image);
+
+  // Stops keeping the search index current, for a replay: building it
+  // once at the end is several times faster than adding tasks one by
+  // one. Search stays correct meanwhile, by scanning.
+  void DeferIndexing();
+
+  // Builds the search index if it is not current, and keeps it current
+  // from then on. A no-op when it is.
+  void ResumeIndexing();
 
   // Folds one event into the state. Events read back from storage are
   // checked, not trusted: a sequence number other than
@@ -148,7 +177,17 @@ class Projection {
 
   // Visible (not deleted) tasks whose folded title contains the folded
   // `term` (see FoldForSearch), in creation order. An empty term matches
-  // every visible task.
+  // every visible task. The page holds at most query.limit tasks with
+  // ids above query.after; its `next` is the id to pass as `after` for
+  // the following page (see domain/page.h for why pages stay stable).
+  //
+  // Terms of three or more bytes once folded are narrowed by the search
+  // index; shorter ones scan the tasks in id order and stop when the
+  // page is full, so a rare one- or two-byte term costs a scan.
+  Page<Task> Search(const TaskQuery& query) const;
+
+  // Every match of `term` at once, in creation order; for tests and
+  // tools on small stores.
   std::vector<Task> Search(std::string_view term) const;
 
   // As Search, on the state after event `at`. Folds every task's history
@@ -179,7 +218,15 @@ class Projection {
   std::size_t visible_count() const { return visible_count_; }
   std::size_t task_count() const { return image_.tasks.size(); }
 
-  friend bool operator==(const Projection&, const Projection&) = default;
+  // Bytes held by the search index.
+  std::size_t search_index_bytes() const { return index_.MemoryBytes(); }
+
+  // Equal states; the search indexes, derived from the states, may differ
+  // in layout and are not compared.
+  friend bool operator==(const Projection& a, const Projection& b) {
+    return a.image_ == b.image_ && a.visible_count_ == b.visible_count_ &&
+           a.keys_ == b.keys_;
+  }
 
  private:
   std::string_view Title(const TaskRecord& record) const;
@@ -187,6 +234,9 @@ class Projection {
   std::string_view FoldedTitle(const TaskRecord& record) const;
   std::string_view Text(std::uint64_t offset, std::uint64_t size) const;
   Task Materialize(TaskId id) const;
+  bool IsVisibleMatch(TaskId id, std::string_view folded_term) const;
+  std::string_view KeyOf(TaskId id) const;
+  SearchIndex::KeySource Keys() const;
   Event Rebuild(Sequence sequence) const;  // REQUIRES: a known sequence
   std::vector<Sequence> SequencesOf(TaskId id) const;  // oldest first
 
@@ -205,6 +255,8 @@ class Projection {
 
   ProjectionImage image_;
   std::size_t visible_count_ = 0;
+  SearchIndex index_;    // over the folded titles; see search_index.h
+  bool indexed_ = true;  // index_ covers every task
   std::unordered_map<std::string, KeyUse> keys_;
 };
 

@@ -231,7 +231,9 @@ class TaskStore::BatchDecider {
 };
 
 TaskStore::TaskStore(Projection state, Journal& journal, Clock clock)
-    : journal_(journal), clock_(std::move(clock)), state_(std::move(state)) {}
+    : journal_(journal), clock_(std::move(clock)), state_(std::move(state)) {
+  state_.ResumeIndexing();
+}
 
 Result<Task> TaskStore::SubmitOne(Command command,
                                   const WriteContext& context) {
@@ -366,6 +368,11 @@ Result<Task> TaskStore::GetAsOf(TaskId id, UnixMicros instant) const {
   if (!task) return NotFoundError(NameOf(id) + " did not exist then");
   if (task->deleted) return GoneError(NameOf(id) + " was deleted then");
   return *task;
+}
+
+Page<Task> TaskStore::Search(const TaskQuery& query) const {
+  std::shared_lock lock(state_mutex_);
+  return state_.Search(query);
 }
 
 std::vector<Task> TaskStore::Search(std::string_view term) const {

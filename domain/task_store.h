@@ -43,7 +43,8 @@ namespace taskstore::domain {
 class TaskStore {
  public:
   // `state` is the projection replayed from `journal`'s events; `journal`
-  // must outlive the store.
+  // must outlive the store. Builds the state's search index if it has
+  // none (see Projection::ResumeIndexing).
   TaskStore(Projection state, Journal& journal, Clock clock);
 
   TaskStore(const TaskStore&) = delete;
@@ -88,6 +89,10 @@ class TaskStore {
   // NotFound for an unknown task; Gone (with no task) for a deleted one.
   Result<Task> Get(TaskId id) const;
 
+  // See Projection::Search: one page of visible tasks matching a term.
+  Page<Task> Search(const TaskQuery& query) const;
+
+  // Every visible task matching `term`; for tests and small stores.
   // As Get, on the state as of `instant` (see Projection::LastSequenceAt):
   // NotFound for a task that did not exist yet.
   Result<Task> GetAsOf(TaskId id, UnixMicros instant) const;

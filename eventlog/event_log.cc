@@ -224,6 +224,11 @@ EventLog::~EventLog() {
   }
 }
 
+Status EventLog::Sync() {
+  std::lock_guard lock(mutex_);
+  return SyncLocked();
+}
+
 domain::Sequence EventLog::last_sequence() const {
   std::lock_guard lock(mutex_);
   return last_sequence_;

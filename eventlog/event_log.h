@@ -122,6 +122,10 @@ class EventLog final : public domain::Journal {
   // old file back without the appends made since, so the log goes
   // read-only as after a failed sync. Call from one thread at a time.
   Result<RewriteCount> RewriteSegments(const EventRewrite& rewrite);
+  // Makes every append so far durable now, whatever the sync mode: for a
+  // clean stop. Fails when the sync fails or an earlier one did (the log
+  // is then read-only).
+  Status Sync();
 
   domain::Sequence last_sequence() const;
 

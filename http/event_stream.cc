@@ -37,13 +37,15 @@ void AppendEvent(const domain::Event& event, std::string& out) {
 EventStream::EventStream(boost::asio::ip::tcp::socket socket,
                          domain::TaskStore& store, EventNotifier& notifier,
                          Logger& logger, EventStreamOptions options,
-                         domain::Sequence after)
+                         domain::Sequence after,
+                         std::optional<ConnectionSlots::Slot> slot)
     : stream_(std::move(socket)),
       heartbeat_(stream_.get_executor()),
       store_(store),
       notifier_(notifier),
       logger_(logger),
       options_(options),
+      slot_(std::move(slot)),
       sent_through_(after) {}
 
 void EventStream::Start(Response head) {

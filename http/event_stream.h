@@ -36,6 +36,7 @@
 
 #include "base/logger.h"
 #include "domain/task_store.h"
+#include "http/connection_slots.h"
 #include "http/event_notifier.h"
 #include "http/message.h"
 
@@ -54,10 +55,13 @@ class EventStream final : public EventSubscriber,
                           public std::enable_shared_from_this<EventStream> {
  public:
   // `socket` should have a strand as its executor. `store`, `notifier`
-  // and `logger` must outlive the stream's handlers.
+  // and `logger` must outlive the stream's handlers; `slot`, the
+  // connection's place under the server's cap, is held until the stream
+  // ends.
   EventStream(boost::asio::ip::tcp::socket socket, domain::TaskStore& store,
               EventNotifier& notifier, Logger& logger,
-              EventStreamOptions options, domain::Sequence after);
+              EventStreamOptions options, domain::Sequence after,
+              std::optional<ConnectionSlots::Slot> slot = std::nullopt);
 
   EventStream(const EventStream&) = delete;
   EventStream& operator=(const EventStream&) = delete;
@@ -87,6 +91,7 @@ class EventStream final : public EventSubscriber,
   EventNotifier& notifier_;
   Logger& logger_;
   const EventStreamOptions options_;
+  const std::optional<ConnectionSlots::Slot> slot_;
 
   Response head_;  // alive while it is written
   std::optional<

@@ -2,46 +2,82 @@
 
 #include <string>
 
+#include "base/sha256.h"
 #include "base/time.h"
+#include "http/target.h"
 
 namespace taskstore::http {
 namespace {
 
-// One small style sheet, inline so that a page is a single response. It
-// keeps to one readable column on a phone and centres it on a desktop.
+// One small style sheet, inline so that a page is a single response; the
+// Content-Security-Policy allows exactly this text by its hash. It keeps
+// to one readable column: full width on a phone, centred on a desktop.
+// Controls are at least 44 px tall so that a finger hits them, and the
+// keyboard focus is always drawn.
 constexpr std::string_view kStyle = R"(
-:root { color-scheme: light dark; font-family: system-ui, sans-serif;
-  line-height: 1.45; }
-body { margin: 0; padding: 1rem; }
-main { max-width: 42rem; margin: 0 auto; }
-h1 { margin: 0 0 1rem; }
-h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
-input, textarea, button { font: inherit; padding: .45rem .6rem;
-  box-sizing: border-box; }
-button { cursor: pointer; }
+:root { color-scheme: light dark; --text: #1b1f24; --muted: #57606a;
+  --line: #d0d7de; --field: #fff; --page: #f6f8fa; --card: #fff;
+  --accent: #0b57d0; --on-accent: #fff; --danger: #b3261e; --focus: #e8710a;
+  font: 100%/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Ubuntu,
+    "Noto Sans", "DejaVu Sans", sans-serif; }
+@media (prefers-color-scheme: dark) {
+  :root { --text: #e6edf3; --muted: #9da7b3; --line: #3d444d;
+    --field: #0d1117; --page: #0d1117; --card: #161b22; --accent: #4c8df6;
+    --on-accent: #0d1117; --danger: #ff8a80; } }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 1rem; background: var(--page);
+  color: var(--text); }
+main { max-width: 44rem; margin: 0 auto; }
+h1, h2, h3, p { overflow-wrap: anywhere; }
+h1 { font-size: 1.75rem; line-height: 1.2; margin: .25rem 0 1rem; }
+h2 { font-size: 1.125rem; margin: 1.75rem 0 .75rem; }
+a { color: var(--accent); }
+input, textarea, button { font: inherit; min-height: 2.75rem;
+  padding: .5rem .75rem; border-radius: .5rem; }
+input, textarea { width: 100%; color: inherit; background: var(--field);
+  border: 1px solid var(--line); }
+textarea { resize: vertical; }
+button { cursor: pointer; font-weight: 600; color: var(--on-accent);
+  background: var(--accent); border: 1px solid var(--accent);
+  padding-inline: 1rem; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .search { display: flex; gap: .5rem; }
 .search input { flex: 1; min-width: 0; }
-.add { display: grid; gap: .35rem; }
+.add { display: grid; gap: .375rem; padding: 1rem; background: var(--card);
+  border: 1px solid var(--line); border-radius: .75rem; }
 .add label { font-weight: 600; }
-.add button { justify-self: start; margin-top: .35rem; }
-.error { color: #c62828; font-weight: 600; margin: .25rem 0 .5rem; }
+.add label + input, .add label + textarea { margin-bottom: .5rem; }
+.add button { justify-self: start; }
+.error { color: var(--danger); font-weight: 600; margin: 0 0 .75rem; }
 .tasks { list-style: none; margin: 0; padding: 0; }
 .tasks li { display: flex; gap: .75rem; align-items: flex-start;
-  justify-content: space-between; padding: .75rem 0;
-  border-top: 1px solid #8885; }
+  justify-content: space-between; padding: .875rem 0;
+  border-top: 1px solid var(--line); }
+.tasks li:last-child { border-bottom: 1px solid var(--line); }
 .tasks li > div { flex: 1; min-width: 0; }
-.tasks h3 { font-size: 1rem; margin: 0; overflow-wrap: anywhere; }
-.description { margin: .25rem 0 0; white-space: pre-wrap;
-  overflow-wrap: anywhere; }
-.created { margin: .25rem 0 0; font-size: .85rem; opacity: .75; }
-.empty { opacity: .75; }
+.tasks h3 { font-size: 1rem; margin: 0; }
+.tasks form { flex: none; }
+.tasks button { color: var(--accent); background: transparent;
+  border-color: currentColor; }
+.tasks .delete { color: var(--danger); }
+.description { margin: .25rem 0 0; white-space: pre-wrap; }
+.created, .empty { color: var(--muted); }
+.created { margin: .25rem 0 0; font-size: .875rem; }
+@media (min-width: 48rem) {
+  body { padding: 2rem; }
+  h1 { font-size: 2rem; } }
 .actions { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; }
 .completed h3 { text-decoration: line-through; opacity: .7; }
-nav { margin: 0 0 1rem; display: flex; gap: 1rem; }
+nav { margin: 0 0 1rem; display: flex; gap: 1rem; flex-wrap: wrap; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; vertical-align: top;
   border-top: 1px solid #8885; overflow-wrap: anywhere; }
 )";
+
+std::string BuildPolicy() {
+  return "default-src 'none'; style-src 'sha256-" + Base64(Sha256(kStyle)) +
+         "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+}
 
 void AppendHead(std::string& html, std::string_view title) {
   html += "<!doctype html>\n<html lang=\"en\">\n<head>\n";
@@ -89,7 +125,8 @@ void AppendAddForm(std::string& html, const TaskListPage& page) {
   html +=
       "<form class=\"add\" method=\"post\" action=\"/tasks\">\n"
       "<label for=\"title\">Title</label>\n"
-      "<input id=\"title\" name=\"title\" autocomplete=\"off\" value=\"";
+      "<input id=\"title\" name=\"title\" autocomplete=\"off\" required "
+      "value=\"";
   html += HtmlEscape(page.entered_title);
   html +=
       "\">\n<label for=\"description\">Description</label>\n"
@@ -100,14 +137,17 @@ void AppendAddForm(std::string& html, const TaskListPage& page) {
       "</form>\n";
 }
 
+enum class Emphasis { kNormal, kDestructive };
+
 void AppendButtonForm(std::string& html, std::string_view action,
                       std::string_view label, std::string_view aria_label,
-                      std::string_view hidden = {}) {
+                      Emphasis emphasis = Emphasis::kNormal) {
   html += "<form method=\"post\" action=\"";
   html += action;
   html += "\">";
-  html += hidden;
-  html += "<button type=\"submit\" aria-label=\"";
+  html += emphasis == Emphasis::kDestructive
+              ? "<button type=\"submit\" class=\"delete\" aria-label=\""
+              : "<button type=\"submit\" aria-label=\"";
   html += HtmlEscape(aria_label);
   html += "\">";
   html += label;
@@ -149,21 +189,27 @@ void AppendTask(std::string& html, const domain::Task& task) {
   html += "<a href=\"/tasks/" + id + "/edit\">Edit</a>\n";
   html += "<a href=\"/tasks/" + id + "/history\">History</a>\n";
   AppendButtonForm(html, "/tasks/" + id + "/delete", "Delete",
-                   "Delete " + title);
+                   "Delete " + title, Emphasis::kDestructive);
   html += "</div>\n</li>\n";
 }
 
 void AppendTaskList(std::string& html, const TaskListPage& page) {
   std::size_t count = page.tasks.size();
+  bool paged = page.after != 0 || page.next;
   html += "<h2>";
   html += std::to_string(count);
   html += count == 1 ? " task" : " tasks";
+  if (paged) html += " on this page";
   if (!page.search_term.empty()) {
     html += " matching \u201c";
     html += HtmlEscape(page.search_term);
     html += "\u201d";
   }
   html += "</h2>\n";
+  if (count == 0 && page.after != 0) {
+    html += "<p class=\"empty\">No more tasks.</p>\n";
+    return;
+  }
   if (count == 0) {
     html += page.search_term.empty()
                 ? "<p class=\"empty\">Nothing to do yet.</p>\n"
@@ -176,7 +222,35 @@ void AppendTaskList(std::string& html, const TaskListPage& page) {
   html += "</ul>\n";
 }
 
+// "/tasks?searchterm=...&after=N&limit=M", keeping the search and the
+// chosen page size; no `after` for the first page.
+std::string ListLink(const TaskListPage& page, std::uint64_t after) {
+  std::string link = "/tasks?searchterm=" + EncodeQueryValue(page.search_term);
+  if (after != 0) link += "&after=" + std::to_string(after);
+  if (page.limit) link += "&limit=" + std::to_string(*page.limit);
+  return link;
+}
+
+void AppendPageLinks(std::string& html, const TaskListPage& page) {
+  if (page.after == 0 && !page.next) return;
+  html += "<nav class=\"pages\" aria-label=\"Pages\">\n";
+  if (page.after != 0) {
+    html +=
+        "<a href=\"" + HtmlEscape(ListLink(page, 0)) + "\">First page</a>\n";
+  }
+  if (page.next) {
+    html += "<a rel=\"next\" href=\"" + HtmlEscape(ListLink(page, *page.next)) +
+            "\">Next page</a>\n";
+  }
+  html += "</nav>\n";
+}
+
 }  // namespace
+
+std::string_view HtmlPagePolicy() {
+  static const std::string policy = BuildPolicy();
+  return policy;
+}
 
 std::string HtmlEscape(std::string_view text) {
   std::string escaped;
@@ -217,6 +291,7 @@ std::string RenderTaskListPage(const TaskListPage& page) {
   AppendSearchForm(html, page.search_term);
   AppendAddForm(html, page);
   AppendTaskList(html, page);
+  AppendPageLinks(html, page);
   AppendFoot(html);
   return html;
 }
@@ -276,8 +351,8 @@ std::string RenderTrashPage(std::span<const domain::Task> tasks,
     html += "</p>\n</div>\n<div class=\"actions\">\n";
     AppendButtonForm(html, "/tasks/" + id + "/restore", "Restore",
                      "Restore " + title);
-    AppendButtonForm(html, "/trash/" + id + "/purge", "Purge",
-                     "Purge " + title);
+    AppendButtonForm(html, "/trash/" + id + "/purge", "Purge", "Purge " + title,
+                     Emphasis::kDestructive);
     html += "</div>\n</li>\n";
   }
   html += "</ul>\n";

@@ -4,6 +4,9 @@
 #ifndef TASKSTORE_HTTP_HTML_PAGES_H_
 #define TASKSTORE_HTTP_HTML_PAGES_H_
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,14 +16,27 @@
 
 namespace taskstore::http {
 
+// The Content-Security-Policy header for every page rendered here. It
+// allows nothing but the pages' own inline style sheet, named by its
+// SHA-256 hash, and form posts to this server: no script may run, so an
+// escaping slip cannot turn into script injection.
+std::string_view HtmlPagePolicy();
+
 // `text` with & < > " ' replaced by character references, safe inside
 // element content and inside quoted attribute values.
 std::string HtmlEscape(std::string_view text);
 
 // What the task list page shows. The views must outlive the rendering.
 struct TaskListPage {
-  std::span<const domain::Task> tasks;  // visible tasks, in display order
+  std::span<const domain::Task> tasks;  // one page of visible tasks, in order
   std::string_view search_term;         // shown in the search box
+
+  // Where this page begins, and the cursor of the next page (nullopt on
+  // the last); see domain/page.h. `limit` is carried into the page links
+  // when the person chose one.
+  std::uint64_t after = 0;
+  std::optional<std::uint64_t> next;
+  std::optional<std::size_t> limit;
 
   // After a failed add: the message, and the values entered so that the
   // person need not type them again. Empty otherwise.

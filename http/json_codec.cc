@@ -81,14 +81,21 @@ std::string WithoutTag(std::string_view message) {
   return std::string(message);
 }
 
+// A page's "next": the cursor, or null on the last page.
+Json Cursor(std::optional<std::uint64_t> next) {
+  if (!next) return nullptr;
+  return *next;
+}
+
 }  // namespace
 
 std::string TaskJson(const domain::Task& task) { return Dump(ToJson(task)); }
 
-std::string TaskListJson(std::span<const domain::Task> tasks) {
+std::string TaskListJson(std::span<const domain::Task> tasks,
+                         std::optional<std::uint64_t> next) {
   Json list = Json::array();
   for (const domain::Task& task : tasks) list.push_back(ToJson(task));
-  return Dump(Json{{"tasks", std::move(list)}});
+  return Dump(Json{{"tasks", std::move(list)}, {"next", Cursor(next)}});
 }
 
 std::string EventJson(const domain::Event& event) {
@@ -101,20 +108,11 @@ std::string SnapshotJson(std::string_view name) {
   return Dump(json);
 }
 
-std::string EventListJson(std::span<const domain::Event> events) {
+std::string EventListJson(std::span<const domain::Event> events,
+                          std::optional<std::uint64_t> next) {
   Json list = Json::array();
   for (const domain::Event& event : events) list.push_back(ToJson(event));
-  return Dump(Json{{"events", std::move(list)}});
-}
-
-std::string EventPageJson(std::span<const domain::Event> events,
-                          std::optional<domain::Sequence> next) {
-  Json list = Json::array();
-  for (const domain::Event& event : events) list.push_back(ToJson(event));
-  Json next_json = nullptr;
-  if (next) next_json = *next;
-  return Dump(
-      Json{{"events", std::move(list)}, {"next", std::move(next_json)}});
+  return Dump(Json{{"events", std::move(list)}, {"next", Cursor(next)}});
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #ifndef TASKSTORE_HTTP_JSON_CODEC_H_
 #define TASKSTORE_HTTP_JSON_CODEC_H_
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,22 +23,20 @@ namespace taskstore::http {
 // task (the ETag's value).
 std::string TaskJson(const domain::Task& task);
 
-// {"tasks": [task...]} in the given order.
-std::string TaskListJson(std::span<const domain::Task> tasks);
+// {"tasks": [task...], "next": cursor or null}: one page, in the given
+// order (see domain/page.h).
+std::string TaskListJson(std::span<const domain::Task> tasks,
+                         std::optional<std::uint64_t> next);
 
-// {"events": [event...]} in the given order, where an event is
+// {"events": [event...], "next": cursor or null}: one page, in the given
+// order (see domain/page.h), where an event is
 // {"sequence", "type", "recorded_at", "task_id", "data", "actor",
 // "request_id"}; "data" is {"title", "description", "created_at"} for
 // TaskCreated, the fields it changed ({"title"?, "description"?}) for
 // TaskEdited and {} for the others; "actor" and "request_id" are null for
 // events recorded before they were kept.
-std::string EventListJson(std::span<const domain::Event> events);
-
-// A page of the global feed: {"events": [event...], "next": sequence or
-// null}, where "next" is the value of `after` that asks for the following
-// page, and null on the last page.
-std::string EventPageJson(std::span<const domain::Event> events,
-                          std::optional<domain::Sequence> next);
+std::string EventListJson(std::span<const domain::Event> events,
+                          std::optional<std::uint64_t> next);
 
 // One event on its own, as in EventListJson.
 std::string EventJson(const domain::Event& event);

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/beast/core/string.hpp>
@@ -18,6 +19,7 @@
 
 #include "http/html_pages.h"
 #include "http/json_codec.h"
+#include "http/pagination.h"
 #include "http/problem.h"
 #include "http/target.h"
 
@@ -32,12 +34,6 @@ constexpr std::string_view kMergePatchType = "application/merge-patch+json";
 constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 constexpr std::string_view kEventStreamType = "text/event-stream";
-
-// The pages use no scripts and only their own inline style; a policy that
-// allows nothing else takes the teeth out of any escaping slip.
-constexpr std::string_view kHtmlPolicy =
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'";
 
 // What a handler is given.
 struct Call {
@@ -66,7 +62,7 @@ Response JsonResponse(HttpStatus status, std::string body) {
 Response HtmlResponse(HttpStatus status, std::string body) {
   Response response(status, 11);
   response.set(field::content_type, ToBeast(kHtmlType));
-  response.set("Content-Security-Policy", ToBeast(kHtmlPolicy));
+  response.set("Content-Security-Policy", ToBeast(HtmlPagePolicy()));
   response.body() = std::move(body);
   return response;
 }
@@ -148,6 +144,65 @@ bool IsCrossSite(const Request& request) {
 std::string_view SearchTerm(const Target& target) {
   if (auto term = FindParam(target.query, "search")) return *term;
   return FindParam(target.query, "searchterm").value_or("");
+}
+
+// The events of `events` (ascending sequence numbers) on the page that
+// `params` asks for, the sequence number being the cursor. A task's
+// history is short, so it is read whole and cut here.
+domain::Page<domain::Event> PageOfEvents(std::vector<domain::Event> events,
+                                         const PageParams& params) {
+  auto first =
+      std::upper_bound(events.begin(), events.end(), params.after,
+                       [](std::uint64_t after, const domain::Event& event) {
+                         return after < event.sequence;
+                       });
+  domain::Page<domain::Event> page;
+  std::size_t left = static_cast<std::size_t>(events.end() - first);
+  std::size_t taken = std::min(left, params.limit);
+  page.items.assign(std::make_move_iterator(first),
+                    std::make_move_iterator(first + taken));
+  if (taken < left) page.next = page.items.back().sequence;
+  return page;
+}
+
+// The page of `tasks` (ascending ids) that `params` asks for, the id
+// being the cursor; for lists computed whole, such as a past state.
+domain::Page<domain::Task> PageOfTasks(std::vector<domain::Task> tasks,
+                                       const PageParams& params) {
+  auto first =
+      std::upper_bound(tasks.begin(), tasks.end(), params.after,
+                       [](std::uint64_t after, const domain::Task& task) {
+                         return after < task.id;
+                       });
+  domain::Page<domain::Task> page;
+  std::size_t left = static_cast<std::size_t>(tasks.end() - first);
+  std::size_t taken = std::min(left, params.limit);
+  page.items.assign(std::make_move_iterator(first),
+                    std::make_move_iterator(first + taken));
+  if (taken < left) page.next = page.items.back().id;
+  return page;
+}
+
+// The page of the trash (newest deletion first) that `params` asks for.
+// The cursor is the sequence number of a task's deletion: the next page
+// holds older deletions, so tasks deleted during the walk, which come
+// first, never push others from one page to the next.
+domain::Page<domain::Task> PageOfTrash(std::vector<domain::Task> trash,
+                                       const PageParams& params) {
+  auto first = trash.begin();
+  if (params.after != 0) {
+    first =
+        std::find_if(trash.begin(), trash.end(), [&](const domain::Task& task) {
+          return task.deleted_sequence.value_or(0) < params.after;
+        });
+  }
+  domain::Page<domain::Task> page;
+  std::size_t left = static_cast<std::size_t>(trash.end() - first);
+  std::size_t taken = std::min(left, params.limit);
+  page.items.assign(std::make_move_iterator(first),
+                    std::make_move_iterator(first + taken));
+  if (taken < left) page.next = page.items.back().deleted_sequence;
+  return page;
 }
 
 std::string_view HeaderValue(const Request& request, std::string_view name) {
@@ -270,17 +325,24 @@ Response GetHealth(const Call&) {
 }
 
 Response ListTasks(const Call& call) {
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) return ProblemResponse(params.status());
   Result<std::optional<UnixMicros>> as_of = AsOf(call.target);
   if (!as_of.ok()) return ProblemResponse(as_of.status());
   std::string_view term = SearchTerm(call.target);
-  std::vector<domain::Task> tasks =
-      *as_of ? call.store.SearchAsOf(term, **as_of) : call.store.Search(term);
-  return JsonResponse(HttpStatus::ok, TaskListJson(tasks));
+  domain::Page<domain::Task> page =
+      *as_of ? PageOfTasks(call.store.SearchAsOf(term, **as_of), *params)
+             : call.store.Search(
+                   domain::TaskQuery{term, params->after, params->limit});
+  return JsonResponse(HttpStatus::ok, TaskListJson(page.items, page.next));
 }
 
 Response ListTrash(const Call& call) {
-  std::vector<domain::Task> tasks = call.store.Trash(SearchTerm(call.target));
-  return JsonResponse(HttpStatus::ok, TaskListJson(tasks));
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) return ProblemResponse(params.status());
+  domain::Page<domain::Task> page =
+      PageOfTrash(call.store.Trash(SearchTerm(call.target)), *params);
+  return JsonResponse(HttpStatus::ok, TaskListJson(page.items, page.next));
 }
 
 Response CreateTask(const Call& call) {
@@ -372,42 +434,16 @@ Response PurgeTask(const Call& call) {
 Response GetHistory(const Call& call) {
   std::optional<domain::TaskId> id = ParseTaskId(call.id);
   if (!id) return ProblemResponse(HttpStatus::not_found, NoSuchTask(call.id));
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) return ProblemResponse(params.status());
   Result<std::vector<domain::Event>> events = call.store.History(*id);
   if (!events.ok()) return ProblemResponse(events.status());
-  return JsonResponse(HttpStatus::ok, EventListJson(*events));
-}
-
-// Where a page of the feed starts and how long it is.
-struct FeedQuery {
-  domain::Sequence after = 0;
-  std::size_t limit = kDefaultFeedLimit;
-};
-
-Result<FeedQuery> ParseFeedQuery(const Target& target) {
-  FeedQuery query;
-  if (auto after = FindParam(target.query, "after")) {
-    std::optional<std::uint64_t> value = ParseWholeNumber(*after);
-    if (!value) {
-      return InvalidArgumentError(
-          "after must be a sequence number such as 0 or 42, not \"" +
-          std::string(*after) + "\"");
-    }
-    query.after = *value;
-  }
-  if (auto limit = FindParam(target.query, "limit")) {
-    std::optional<std::uint64_t> value = ParseWholeNumber(*limit);
-    if (!value || *value < 1 || *value > kMaxFeedLimit) {
-      return InvalidArgumentError("limit must be a whole number from 1 to " +
-                                  std::to_string(kMaxFeedLimit) + ", not \"" +
-                                  std::string(*limit) + "\"");
-    }
-    query.limit = *value;
-  }
-  return query;
+  domain::Page<domain::Event> page = PageOfEvents(*events, *params);
+  return JsonResponse(HttpStatus::ok, EventListJson(page.items, page.next));
 }
 
 Response ListEvents(const Call& call) {
-  Result<FeedQuery> query = ParseFeedQuery(call.target);
+  Result<PageParams> query = ParsePageParams(call.target.query);
   if (!query.ok()) return ProblemResponse(query.status());
 
   // One event more than asked for tells whether another page follows.
@@ -418,7 +454,7 @@ Response ListEvents(const Call& call) {
     events.resize(query->limit);
     next = events.back().sequence;
   }
-  return JsonResponse(HttpStatus::ok, EventPageJson(events, next));
+  return JsonResponse(HttpStatus::ok, EventListJson(events, next));
 }
 
 bool AcceptsEventStream(const Request& request) {
@@ -432,7 +468,7 @@ bool AcceptsEventStream(const Request& request) {
 
 // The head of a stream, or a problem when the starting point is bad.
 Routed StartEventStream(const Request& request, const Target& target) {
-  Result<FeedQuery> query = ParseFeedQuery(target);
+  Result<PageParams> query = ParsePageParams(target.query);
   if (!query.ok()) return {ProblemResponse(query.status()), std::nullopt};
   domain::Sequence after = query->after;
   auto last_id = request.find("Last-Event-ID");
@@ -475,11 +511,19 @@ Response TakeSnapshot(const Call& call) {
 Response RedirectToList(const Call&) { return SeeOther("/tasks"); }
 
 Response ShowList(const Call& call) {
+  Result<PageParams> params = ParsePageParams(call.target.query);
+  if (!params.ok()) {
+    return HtmlErrorPage(HttpStatus::bad_request, params.status().message());
+  }
   std::string_view term = SearchTerm(call.target);
-  std::vector<domain::Task> tasks = call.store.Search(term);
+  domain::Page<domain::Task> found =
+      call.store.Search(domain::TaskQuery{term, params->after, params->limit});
   TaskListPage page;
-  page.tasks = tasks;
+  page.tasks = found.items;
   page.search_term = term;
+  page.after = params->after;
+  page.next = found.next;
+  if (FindParam(call.target.query, "limit")) page.limit = params->limit;
   return HtmlResponse(HttpStatus::ok, RenderTaskListPage(page));
 }
 
@@ -512,9 +556,10 @@ Response AddFromForm(const Call& call) {
   // Show the list again with the message beside the form and the values
   // as they were typed. Invalid UTF-8 cannot reach this point: both a
   // bad form and a bad field are rejected before anything is echoed.
-  std::vector<domain::Task> tasks = call.store.Search("");
+  domain::Page<domain::Task> first = call.store.Search(domain::TaskQuery{});
   TaskListPage page;
-  page.tasks = tasks;
+  page.tasks = first.items;
+  page.next = first.next;
   page.form_error = failure.message();
   page.entered_title = command.title;
   page.entered_description = command.description;
@@ -602,8 +647,9 @@ Response EditFromForm(const Call& call) {
   command.description = FindParam(*form, "description").value_or("");
   Result<domain::Task> task = call.store.Update(command, call.context);
   if (task.ok()) return SeeOther("/tasks");
-  if (task.status().code() != StatusCode::kInvalidArgument) {
-    return HtmlStoreError(task.status());
+  const Status failure = task.status();
+  if (failure.code() != StatusCode::kInvalidArgument) {
+    return HtmlStoreError(failure);
   }
 
   // Show the form again with the message and the values as typed.
@@ -611,7 +657,7 @@ Response EditFromForm(const Call& call) {
   if (!current.ok()) return HtmlStoreError(current.status());
   EditPage page;
   page.task = &*current;
-  page.form_error = task.status().message();
+  page.form_error = failure.message();
   page.entered_title = *command.title;
   page.entered_description = *command.description;
   return HtmlResponse(HttpStatus::bad_request, RenderEditPage(page));

@@ -101,11 +101,6 @@ struct AdminActions {
   std::function<Result<std::string>()> take_snapshot;
 };
 
-// The page size of GET /api/events when the query gives none, and the
-// largest it accepts.
-inline constexpr std::size_t kDefaultFeedLimit = 100;
-inline constexpr std::size_t kMaxFeedLimit = 1000;
-
 // Thread-safe as far as `store` and `admin` are (TaskStore is). Blocks
 // while the store makes a write durable.
 Response Route(domain::TaskStore& store, const Request& request,

@@ -12,10 +12,12 @@
 #include <csignal>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "http/connection_slots.h"
 #include "http/session.h"
 
 namespace taskstore::http {
@@ -24,10 +26,6 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using boost::beast::error_code;
-
-// How long a stopping server waits for busy connections before it cuts
-// them.
-constexpr std::chrono::seconds kGracePeriod{5};
 
 // How long to wait before accepting again after accept() failed, e.g.
 // for want of file descriptors, so that the failure does not spin.
@@ -47,6 +45,8 @@ class Server::Impl {
       : store_(store),
         logger_(logger),
         options_(std::move(options)),
+        connection_slots_(options_.max_connections),
+        refusal_slots_(kRefusingConnections),
         strand_(asio::make_strand(io_context_)),
         acceptor_(strand_),
         signals_(strand_),
@@ -67,6 +67,10 @@ class Server::Impl {
   domain::TaskStore& store_;
   Logger& logger_;
   const ServerOptions options_;
+  // Declared before io_context_: the sessions it destroys give their
+  // slots back.
+  ConnectionSlots connection_slots_;
+  ConnectionSlots refusal_slots_;
   EventNotifier notifier_;
 
   asio::io_context io_context_;
@@ -77,6 +81,7 @@ class Server::Impl {
   asio::steady_timer retry_timer_;
   std::vector<std::weak_ptr<Session>> sessions_;
   bool shutting_down_ = false;
+  bool at_capacity_ = false;  // the last connection found no slot
 
   bool listening_ = false;  // used by Listen() and Run() only
 
@@ -145,11 +150,11 @@ void Server::Impl::Run() {
     std::unique_lock lock(mutex_);
     changed_.wait(lock,
                   [&] { return stop_requested_ || running_threads_ == 0; });
-    bool drained = changed_.wait_for(lock, kGracePeriod,
+    bool drained = changed_.wait_for(lock, options_.shutdown_grace,
                                      [&] { return running_threads_ == 0; });
     if (!drained) {
       logger_.Warning("connections still busy " +
-                      std::to_string(kGracePeriod.count()) +
+                      std::to_string(options_.shutdown_grace.count()) +
                       "s after the stop was asked for; closing them");
       io_context_.stop();
     }
@@ -194,7 +199,11 @@ void Server::Impl::BeginShutdown() {
   shutting_down_ = true;
   error_code ignored;
   acceptor_.close(ignored);
+  // Cancelling the wait lets the io_context run out of work; clearing the
+  // set gives SIGINT and SIGTERM back their default action, so a second
+  // signal ends the process at once, in the middle of whatever it does.
   signals_.cancel(ignored);
+  signals_.clear(ignored);
   retry_timer_.cancel();
   notifier_.Close();
   // Once the sessions have closed, the io_context runs out of work and
@@ -229,13 +238,40 @@ void Server::Impl::OnAccept(error_code error, tcp::socket socket) {
   // latency.
   error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
-  auto session = std::make_shared<Session>(std::move(socket), store_, notifier_,
-                                           logger_, options_);
   std::erase_if(sessions_, [](const std::weak_ptr<Session>& weak) {
     return weak.expired();
   });
-  sessions_.push_back(session);
-  session->Start();
+
+  if (std::optional<ConnectionSlots::Slot> slot = connection_slots_.TryTake()) {
+    at_capacity_ = false;
+    auto session =
+        std::make_shared<Session>(std::move(socket), store_, notifier_, logger_,
+                                  options_, std::move(*slot));
+    sessions_.push_back(session);
+    session->Start();
+    return DoAccept();
+  }
+
+  // Past the cap. Accepting and answering 503 tells a client to come back
+  // later, where leaving it in the listen queue would keep it waiting
+  // without a word; refusals are capped too, and past that the connection
+  // is closed unanswered.
+  if (!at_capacity_) {
+    at_capacity_ = true;
+    logger_.Warning("connection limit of " +
+                    std::to_string(connection_slots_.capacity()) +
+                    " reached; new connections are answered 503 until "
+                    "one closes");
+  }
+  if (std::optional<ConnectionSlots::Slot> slot = refusal_slots_.TryTake()) {
+    auto session =
+        std::make_shared<Session>(std::move(socket), store_, notifier_, logger_,
+                                  options_, std::move(*slot));
+    sessions_.push_back(session);
+    session->StartRefusing();
+  } else {
+    socket.close(ignored);
+  }
   DoAccept();
 }
 

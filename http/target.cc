@@ -156,4 +156,25 @@ Result<Target> ParseTarget(std::string_view target) {
   return parsed;
 }
 
+std::string EncodeQueryValue(std::string_view value) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  encoded.reserve(value.size());
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    bool unreserved = (byte >= 'a' && byte <= 'z') ||
+                      (byte >= 'A' && byte <= 'Z') ||
+                      (byte >= '0' && byte <= '9') || byte == '-' ||
+                      byte == '.' || byte == '_' || byte == '~';
+    if (unreserved) {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 0xF];
+    }
+  }
+  return encoded;
+}
+
 }  // namespace taskstore::http

@@ -53,6 +53,11 @@ Result<Target> ParseTarget(std::string_view target);
 // like ParseTarget.
 Result<std::vector<Param>> ParseUrlEncoded(std::string_view text);
 
+// `value` percent-encoded for a query string or form: every byte but
+// ASCII letters, digits and "-._~" becomes %XX, so the result decodes
+// (ParseUrlEncoded) back to `value`.
+std::string EncodeQueryValue(std::string_view value);
+
 }  // namespace taskstore::http
 
 #endif  // TASKSTORE_HTTP_TARGET_H_

@@ -4,7 +4,8 @@
 #      UndefinedBehaviorSanitizer (build-asan/),
 #   2. the log reader's libFuzzer target for a bounded time (build-fuzz/),
 #   3. every test of the normal build (build/), whose ctest summary ends
-#      the output.
+#      the output; among them the browser walk of the HTML pages
+#      (browser_walk_test), whose screenshots go to build/browser-artifacts/.
 # FUZZ_SECONDS (default 30) bounds step 2; SKIP_SANITIZERS=1 skips 1 and 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,12 +17,14 @@ bash scripts/build.sh
 if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== AddressSanitizer + UBSan"
   sanitized=(
-    time_test text_test validation_test projection_test task_store_test
+    time_test text_test validation_test projection_test search_property_test
+    task_store_test
     task_store_property_test crc32c_test event_codec_test segment_reader_test
     event_log_test event_log_property_test log_check_test snapshot_test
-    crash_property_test
+    crash_property_test sha256_test
     import_test sync_flag_test http_target_test http_router_test
     http_feed_test event_stream_test compaction_test
+    http_access_log_test
     event_test http_lifecycle_routes_test
   )
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

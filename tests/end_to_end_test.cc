@@ -36,6 +36,7 @@ namespace http = boost::beast::http;
 using nlohmann::json;
 using taskstore::testing_support::CommandResult;
 using taskstore::testing_support::Exchange;
+using taskstore::testing_support::GetEveryPage;
 using taskstore::testing_support::kStopTimeout;
 using taskstore::testing_support::ReadWholeFile;
 using taskstore::testing_support::Reply;
@@ -328,6 +329,10 @@ class EndToEndTest : public testing::Test {
   Reply Get(const std::string& target) {
     return Exchange(server_.port(), http::verb::get, target, "", "");
   }
+  // Every page of a task list, as one reply (see GetEveryPage).
+  Reply GetAll(const std::string& target) {
+    return GetEveryPage(server_.port(), target, "tasks");
+  }
   Reply Delete(const std::string& target) {
     return Exchange(server_.port(), http::verb::delete_, target, "", "");
   }
@@ -357,13 +362,13 @@ class EndToEndTest : public testing::Test {
 
   // The titles of the visible tasks whose title contains `term`.
   Strings SearchTitles(const std::string& term) {
-    Reply reply = Get("/api/tasks?search=" + UrlEncode(term));
+    Reply reply = GetAll("/api/tasks?search=" + UrlEncode(term));
     EXPECT_EQ(reply.status, 200u) << reply;
     return TitlesIn(reply);
   }
 
   Strings VisibleTitles() {
-    Reply reply = Get("/api/tasks");
+    Reply reply = GetAll("/api/tasks");
     EXPECT_EQ(reply.status, 200u) << reply;
     return TitlesIn(reply);
   }
@@ -577,12 +582,12 @@ TEST_F(EndToEndTest, ImportedTasksAreFoundBySearchInAnyLetterCase) {
   ASSERT_EQ(import.exit_code, 0) << import.err;
   ASSERT_TRUE(StartServer());
 
-  Reply found = Get("/api/tasks?search=cluster");
+  Reply found = GetAll("/api/tasks?search=cluster");
   ASSERT_EQ(found.status, 200u) << found;
   Strings titles = TitlesIn(found);
   EXPECT_EQ(titles.size(), expected.size());
   EXPECT_EQ(titles, expected);
-  Reply upper = Get("/api/tasks?searchterm=CLUSTER");
+  Reply upper = GetAll("/api/tasks?searchterm=CLUSTER");
   ASSERT_EQ(upper.status, 200u) << upper;
   EXPECT_EQ(TitlesIn(upper), expected);
 
@@ -592,11 +597,11 @@ TEST_F(EndToEndTest, ImportedTasksAreFoundBySearchInAnyLetterCase) {
   std::string victim_path = "/api/tasks/" + std::to_string(victim);
   ASSERT_EQ(Delete(victim_path).status, 204u);
   ids.erase(ids.begin() + static_cast<std::ptrdiff_t>(ids.size() / 2));
-  EXPECT_EQ(IdsIn(Get("/api/tasks?search=Cluster")), ids);
+  EXPECT_EQ(IdsIn(GetAll("/api/tasks?search=Cluster")), ids);
 
   ASSERT_TRUE(RestartServer());
 
-  EXPECT_EQ(IdsIn(Get("/api/tasks?search=cLuStEr")), ids);
+  EXPECT_EQ(IdsIn(GetAll("/api/tasks?search=cLuStEr")), ids);
   EXPECT_EQ(Get(victim_path).status, 410u);
   json first = Get("/api/tasks/1").Json();
   EXPECT_EQ(first.value("title", ""), "first commit");

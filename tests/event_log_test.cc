@@ -155,6 +155,22 @@ TEST_F(EventLogTest, ClosingSyncsWhatIsPending) {
             (std::vector<std::string>{"made durable at close"}));
 }
 
+TEST_F(EventLogTest, SyncMakesUnsyncedAppendsDurableAndReportsAFailure) {
+  LogOptions unsynced;
+  unsynced.sync = SyncMode::kNone;
+  ASSERT_TRUE(Open(unsynced).ok());
+  ASSERT_TRUE(Append("synced on demand").ok());
+  ASSERT_TRUE(log_->Sync().ok());
+  fs_.CrashAndLoseUnsynced();
+  std::unique_ptr<EventLog> crashed = std::move(log_);
+  ASSERT_TRUE(Open(unsynced).ok());
+  EXPECT_EQ(ReplayedTitles(), (std::vector<std::string>{"synced on demand"}));
+
+  ASSERT_TRUE(Append("not durable").ok());
+  fs_.FailSyncs(true);
+  EXPECT_EQ(log_->Sync().code(), StatusCode::kUnavailable);
+}
+
 TEST_F(EventLogTest, RecordShapedTextInATornRecordDoesNotStopRecovery) {
   ASSERT_TRUE(Open().ok());
   ASSERT_TRUE(Append("kept").ok());

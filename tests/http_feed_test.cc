@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "domain/journal.h"
+#include "domain/page.h"
 #include "domain/task_store.h"
 #include "http/router.h"
 #include "tests/test_support.h"
@@ -105,17 +106,15 @@ TEST_F(FeedTest, APageThatEndsExactlyAtTheLastEventHasNullNext) {
 TEST_F(FeedTest, DefaultLimitIsOneHundred) {
   AddEvents(120);  // 160 events
   Json page = Body(Get("/api/events"));
-  EXPECT_EQ(page["events"].size(), kDefaultFeedLimit);
-  EXPECT_EQ(page["next"], kDefaultFeedLimit);
+  EXPECT_EQ(page["events"].size(), domain::kDefaultPageSize);
+  EXPECT_EQ(page["next"], domain::kDefaultPageSize);
   EXPECT_EQ(Body(Get("/api/events?limit=1000"))["events"].size(), 160u);
 }
 
 TEST_F(FeedTest, BadAfterOrLimitIs400SayingWhy) {
-  const char* bad[] = {"after=-1",   "after=01",
-                       "after=x",    "after=",
-                       "after=1e3",  "limit=0",
-                       "limit=1001", "limit=+5",
-                       "limit=",     "after=99999999999999999999"};
+  const char* bad[] = {"after=-1",  "after=x", "after=",
+                       "after=1e3", "limit=0", "limit=1001",
+                       "limit=+5",  "limit=",  "after=99999999999999999999"};
   for (const char* query : bad) {
     SCOPED_TRACE(query);
     Response response = Get(std::string("/api/events?") + query);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/sha256.h"
 #include "domain/journal.h"
 #include "domain/task_store.h"
 #include "http/problem.h"
@@ -165,6 +166,28 @@ TEST_F(RouterTest, CreateRefusesAnOverflowingNumberWith400) {
                 HttpStatus::bad_request);
 }
 
+TEST_F(RouterTest, PageLinksToTheNextPageKeepingTheSearch) {
+  for (int i = 1; i <= 3; ++i) Add("Straße " + std::to_string(i));
+  std::string first = Get("/tasks?searchterm=stra%C3%9Fe&limit=2").body();
+  EXPECT_NE(first.find("href=\"/tasks?searchterm=stra%C3%9Fe&amp;after=2&amp;"
+                       "limit=2\">Next page</a>"),
+            std::string::npos)
+      << first;
+  EXPECT_NE(first.find("2 tasks on this page"), std::string::npos);
+
+  std::string last =
+      Get("/tasks?searchterm=stra%C3%9Fe&limit=2&after=2").body();
+  EXPECT_NE(last.find("Straße 3"), std::string::npos);
+  EXPECT_EQ(last.find("Next page"), std::string::npos);
+  EXPECT_NE(last.find(">First page</a>"), std::string::npos);
+}
+
+TEST_F(RouterTest, PageWithABadLimitIs400) {
+  Response response = Get("/tasks?limit=5000");
+  EXPECT_EQ(response.result(), HttpStatus::bad_request);
+  EXPECT_NE(response.body().find("limit must be"), std::string::npos);
+}
+
 TEST_F(RouterTest, PageShowsNulAsAReplacementCharacter) {
   Add("nul", std::string("a\0b", 3));
   Response page = Get("/tasks");
@@ -301,7 +324,60 @@ TEST_F(RouterTest, ListShowsVisibleTasksInCreationOrder) {
 }
 
 TEST_F(RouterTest, ListOfAnEmptyStoreIsAnEmptyArray) {
-  EXPECT_EQ(Body(Get("/api/tasks")), Json::parse(R"({"tasks": []})"));
+  EXPECT_EQ(Body(Get("/api/tasks")),
+            Json::parse(R"({"tasks": [], "next": null})"));
+}
+
+TEST_F(RouterTest, ListIsPagedByLimitAndAfterWithNextAsTheCursor) {
+  for (int i = 1; i <= 5; ++i) Add("Task " + std::to_string(i));
+  Remove(2);
+
+  Json first = Body(Get("/api/tasks?limit=2"));
+  EXPECT_EQ(IdsIn(first), (std::vector<domain::TaskId>{1, 3}));
+  EXPECT_EQ(first["next"], 3);
+
+  Json second = Body(Get("/api/tasks?limit=2&after=3"));
+  EXPECT_EQ(IdsIn(second), (std::vector<domain::TaskId>{4, 5}));
+  EXPECT_TRUE(second["next"].is_null());
+}
+
+TEST_F(RouterTest, PagesOfASearchFollowTheMatchesOnly) {
+  for (int i = 1; i <= 6; ++i) {
+    Add(i % 2 == 0 ? "Buy milk " + std::to_string(i) : "Walk the dog");
+  }
+  Json first = Body(Get("/api/tasks?search=MILK&limit=2"));
+  EXPECT_EQ(IdsIn(first), (std::vector<domain::TaskId>{2, 4}));
+  EXPECT_EQ(first["next"], 4);
+  Json last = Body(Get("/api/tasks?search=MILK&limit=2&after=4"));
+  EXPECT_EQ(IdsIn(last), (std::vector<domain::TaskId>{6}));
+  EXPECT_TRUE(last["next"].is_null());
+}
+
+TEST_F(RouterTest, ListHoldsAHundredTasksUnlessToldOtherwise) {
+  std::vector<domain::CreateTask> many(250, domain::CreateTask{"Same", ""});
+  ASSERT_TRUE(store_.CreateMany(many).ok());
+  Json page = Body(Get("/api/tasks"));
+  EXPECT_EQ(page["tasks"].size(), 100u);
+  EXPECT_EQ(page["next"], 100);
+  EXPECT_EQ(Body(Get("/api/tasks?limit=1000"))["tasks"].size(), 250u);
+}
+
+TEST_F(RouterTest, BadPageParametersAre400NamingTheParameter) {
+  for (std::string query :
+       {"limit=0", "limit=1001", "limit=-1", "limit=1e3", "limit=", "after=x",
+        "after=-5", "after=+1", "after=99999999999999999999999"}) {
+    Response response = Get("/api/tasks?" + query);
+    ExpectProblem(response, HttpStatus::bad_request);
+    std::string name = query.substr(0, query.find('='));
+    EXPECT_NE(Detail(response).find(name), std::string::npos)
+        << query << ": " << Detail(response);
+  }
+}
+
+TEST_F(RouterTest, AfterPastTheLastTaskIsAnEmptyLastPage) {
+  Add("Only one");
+  EXPECT_EQ(Body(Get("/api/tasks?after=7")),
+            Json::parse(R"({"tasks": [], "next": null})"));
 }
 
 TEST_F(RouterTest, ListFiltersBySearchTerm) {
@@ -420,7 +496,21 @@ TEST_F(RouterTest, HistoryListsEveryEventEvenAfterDelete) {
        "actor": "anonymous", "request_id": null},
       {"sequence": 3, "type": "TaskSoftDeleted",
        "recorded_at": "2023-11-14T22:13:23Z", "task_id": 1,
-       "data": {}, "actor": "anonymous", "request_id": null}]})"));
+       "data": {}, "actor": "anonymous", "request_id": null}], "next": null})"));
+}
+
+TEST_F(RouterTest, HistoryIsPagedBySequenceNumber) {
+  Add("Buy milk");
+  Add("Walk the dog");
+  Remove(1);
+  Json first = Body(Get("/api/tasks/1/history?limit=1"));
+  ASSERT_EQ(first["events"].size(), 1u);
+  EXPECT_EQ(first["events"][0]["sequence"], 1);
+  EXPECT_EQ(first["next"], 1);
+  Json second = Body(Get("/api/tasks/1/history?limit=1&after=1"));
+  ASSERT_EQ(second["events"].size(), 1u);
+  EXPECT_EQ(second["events"][0]["sequence"], 3);
+  EXPECT_TRUE(second["next"].is_null());
 }
 
 TEST_F(RouterTest, HistoryOfAnUnknownTaskIs404) {
@@ -593,6 +683,32 @@ TEST_F(RouterTest, TaskPageListsVisibleTasksWithForms) {
   EXPECT_FALSE(Contains(html, "/tasks/2/delete"));
   EXPECT_TRUE(Contains(std::string(ToStd(response["Content-Security-Policy"])),
                        "default-src 'none'"));
+}
+
+// The inline style sheet of `html`, between <style> and </style>.
+std::string InlineStyle(const std::string& html) {
+  std::size_t start = html.find("<style>");
+  std::size_t end = html.find("</style>");
+  if (start == std::string::npos || end == std::string::npos) return "";
+  start += std::string_view("<style>").size();
+  return html.substr(start, end - start);
+}
+
+TEST_F(RouterTest, PagesAllowTheirOwnStyleByHashAndNoScript) {
+  Response list = Get("/tasks");
+  Response error = PostForm("/tasks/7/delete", "");
+  ASSERT_EQ(error.result(), HttpStatus::not_found);
+  for (const Response& response : {list, error}) {
+    std::string policy(ToStd(response["Content-Security-Policy"]));
+    std::string style = InlineStyle(response.body());
+    ASSERT_FALSE(style.empty());
+
+    EXPECT_TRUE(Contains(policy, "default-src 'none'"));
+    EXPECT_TRUE(
+        Contains(policy, "style-src 'sha256-" + Base64(Sha256(style)) + "'"));
+    EXPECT_FALSE(Contains(policy, "unsafe"));
+    EXPECT_FALSE(Contains(policy, "script-src"));
+  }
 }
 
 TEST_F(RouterTest, TaskPageSearchesWithSearchterm) {

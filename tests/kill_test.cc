@@ -54,6 +54,7 @@ namespace {
 namespace http = boost::beast::http;
 using nlohmann::json;
 using taskstore::testing_support::Exchange;
+using taskstore::testing_support::GetEveryPage;
 using taskstore::testing_support::HttpConnection;
 using taskstore::testing_support::kStopTimeout;
 using taskstore::testing_support::Reply;
@@ -322,8 +323,7 @@ class KillTest : public testing::TestWithParam<ServeVariant> {
 
   // Compares the tasks the restarted server lists with the model.
   testing::AssertionResult CheckTasksAfterRestart() {
-    Reply listing =
-        Exchange(server_.port(), http::verb::get, "/api/tasks", "", "");
+    Reply listing = GetEveryPage(server_.port(), "/api/tasks", "tasks");
     json body = listing.Json();
     if (listing.status != 200 || !body.is_object() || !body.contains("tasks") ||
         !body["tasks"].is_array()) {

@@ -335,4 +335,28 @@ Reply Exchange(std::uint16_t port, http::verb method, const std::string& target,
   return connection.Send(method, target, content_type, body);
 }
 
+Reply GetEveryPage(std::uint16_t port, const std::string& target,
+                   const std::string& key) {
+  const char separator = target.find('?') == std::string::npos ? '?' : '&';
+  nlohmann::json items = nlohmann::json::array();
+  std::string after;
+  while (true) {
+    std::string page_target = target + separator + "limit=1000" + after;
+    Reply reply =
+        Exchange(port, boost::beast::http::verb::get, page_target, "", "");
+    nlohmann::json body = reply.Json();
+    if (reply.status != 200 || !body.is_object() || !body.contains(key) ||
+        !body[key].is_array() || !body.contains("next")) {
+      return reply;
+    }
+    for (nlohmann::json& item : body[key]) items.push_back(std::move(item));
+    if (body["next"].is_null()) {
+      reply.body =
+          nlohmann::json{{key, std::move(items)}, {"next", nullptr}}.dump();
+      return reply;
+    }
+    after = "&after=" + body["next"].dump();
+  }
+}
+
 }  // namespace taskstore::testing_support

@@ -196,6 +196,14 @@ Reply Exchange(std::uint16_t port, boost::beast::http::verb method,
                const std::string& target, const std::string& content_type,
                const std::string& body);
 
+// GETs every page of the list at `target` (a path with or without a query,
+// but no `after` or `limit`), 1000 items at a time, following "next". The
+// reply holds the last page's status and headers and a body
+// {`key`: [every item, in order], "next": null}; or, when a page failed,
+// that page's reply as it came.
+Reply GetEveryPage(std::uint16_t port, const std::string& target,
+                   const std::string& key);
+
 }  // namespace taskstore::testing_support
 
 #endif  // TASKSTORE_TESTS_SERVER_PROCESS_H_
