@@ -27,6 +27,9 @@ struct ServeFlags {
   std::uint64_t max_connections = 512;
   std::uint64_t max_requests_per_connection = 1000;
   std::uint64_t shutdown_grace = 5;  // seconds
+  // Needed for writes and admin routes; nullopt: TASKSTORE_TOKEN, if set.
+  std::optional<std::string> token;
+  std::string cors_origin;  // "": no cross-origin access
 };
 int RunServe(const ServeFlags& flags);
 

@@ -95,6 +95,16 @@ int main(int argc, char** argv) {
                    "acknowledged writes) or none (benchmarks only)")
       ->capture_default_str();
 
+  serve_command->add_option(
+      "--token", serve.token,
+      "secret that writes and admin requests must send as Authorization: "
+      "Bearer TOKEN (default: the TASKSTORE_TOKEN environment variable; "
+      "none: no token needed)");
+  serve_command->add_option(
+      "--cors-origin", serve.cors_origin,
+      "web origin (https://host[:port]) whose pages may call "
+      "the API; default none");
+
   serve_command
       ->add_option("--snapshot-every", serve.snapshot_every,
                    "write a snapshot after this many events; 0: never")

@@ -1,11 +1,13 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/commands.h"
 #include "app/compaction.h"
 #include "app/compaction_rules.h"
 #include "app/open_store.h"
+#include "app/ops_flags.h"
 #include "app/snapshot_scheduler.h"
 #include "app/stderr_logger.h"
 #include "app/sync_flag.h"
@@ -18,6 +20,17 @@ int RunServe(const ServeFlags& flags) {
   OpenOptions open_options;
   if (Status sync = ApplySyncFlag(flags.sync, open_options.log); !sync.ok()) {
     logger.Error(sync.ToString());
+    return 2;
+  }
+  Result<http::AccessPolicy> access =
+      ResolveToken(flags.token, std::getenv(kTokenVariable));
+  if (!access.ok()) {
+    logger.Error(access.status().ToString());
+    return 2;
+  }
+  Result<http::CorsPolicy> cors = ResolveCorsOrigin(flags.cors_origin);
+  if (!cors.ok()) {
+    logger.Error(cors.status().ToString());
     return 2;
   }
   Result<OpenStore> opened = OpenDataDirectory(
@@ -57,6 +70,19 @@ int RunServe(const ServeFlags& flags) {
   options.max_requests_per_connection = flags.max_requests_per_connection;
   options.shutdown_grace = std::chrono::seconds(flags.shutdown_grace);
   options.admin.take_snapshot = [&snapshots] { return snapshots.TakeNow(); };
+  http::RequestMetrics request_metrics;
+  options.ops.access = std::move(access).value();
+  options.ops.cors = std::move(cors).value();
+  options.ops.requests = &request_metrics;
+  options.ops.storage_figures = [&log = *opened->log] {
+    eventlog::LogFigures figures = log.statistics().Figures();
+    return http::StorageFigures{figures.events_appended, figures.log_bytes,
+                                figures.sync_latency};
+  };
+  // The token itself is never logged.
+  if (options.ops.access.enabled()) {
+    logger.Info("writes and admin requests need the token");
+  }
   http::Server server(*opened->store, logger, options);
   // Set before Run(): no request can commit before then.
   opened->store->SetCommitObserver(

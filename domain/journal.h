@@ -18,6 +18,11 @@ class Journal {
   // once they are durable. On failure none of them may be replayed later.
   // Calls are serialized by the caller.
   virtual Status Append(std::span<const Event> events) = 0;
+
+  // OK while appends can succeed; otherwise the error that every append
+  // now fails with, such as a log gone read-only after a failed sync.
+  // Thread-safe. A journal that never breaks for good keeps the default.
+  virtual Status Health() const { return Status::Ok(); }
 };
 
 }  // namespace taskstore::domain

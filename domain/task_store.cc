@@ -422,6 +422,13 @@ void TaskStore::SetCommitObserver(std::function<void(Sequence)> observer) {
   commit_observer_ = std::move(observer);
 }
 
+TaskCounts TaskStore::Counts() const {
+  std::shared_lock lock(state_mutex_);
+  return {state_.visible_count(), state_.task_count() - state_.visible_count()};
+}
+
+Status TaskStore::Health() const { return journal_.Health(); }
+
 Projection TaskStore::StateCopy() const {
   std::shared_lock lock(state_mutex_);
   return state_;

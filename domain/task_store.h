@@ -40,6 +40,11 @@
 
 namespace taskstore::domain {
 
+struct TaskCounts {
+  std::size_t visible = 0;
+  std::size_t deleted = 0;
+};
+
 class TaskStore {
  public:
   // `state` is the projection replayed from `journal`'s events; `journal`
@@ -115,6 +120,12 @@ class TaskStore {
 
   // The sequence number of the newest committed event; 0 for none.
   Sequence LastSequence() const;
+  // How many tasks are visible and how many deleted. Cheap: no copy.
+  TaskCounts Counts() const;
+
+  // The journal's health (see Journal::Health): non-OK when writes can no
+  // longer succeed, while reads still do.
+  Status Health() const;
 
   // A copy of the whole state, for comparisons and snapshots. Writers
   // wait while it is taken; readers do not.

@@ -164,6 +164,25 @@ Result<ReplayEnd> Replay(FileSystem& file_system, const std::string& directory,
   return end;
 }
 
+// The size of every segment file in `directory`. The file system tells a
+// size only through an open appendable file; opening one reads nothing
+// (mapping would fault every page in), so this stays cheap for segments
+// a snapshot let the replay skip. The files exist, so none is created.
+Result<std::uint64_t> SegmentBytes(FileSystem& file_system,
+                                   const std::string& directory) {
+  Result<std::vector<SegmentFile>> segments =
+      ListSegments(file_system, directory);
+  if (!segments.ok()) return segments.status();
+  std::uint64_t bytes = 0;
+  for (const SegmentFile& segment : *segments) {
+    Result<std::unique_ptr<AppendableFile>> file =
+        file_system.OpenAppendable(JoinPath(directory, segment.name));
+    if (!file.ok()) return file.status();
+    bytes += (*file)->Size();
+  }
+  return bytes;
+}
+
 }  // namespace
 
 std::uint32_t EventFingerprint(const domain::Event& event) {
@@ -199,6 +218,9 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(
   std::unique_ptr<EventLog> log(new EventLog(
       file_system, std::move(directory), options, logger, end->last_sequence));
   TASKSTORE_RETURN_IF_ERROR(log->OpenTail(end->newest_segment));
+  Result<std::uint64_t> bytes = SegmentBytes(file_system, log->directory_);
+  if (!bytes.ok()) return bytes.status();
+  log->statistics_.SetBytes(*bytes);
   if (options.sync == SyncMode::kInterval) {
     log->syncer_ = std::thread([raw = log.get()] { raw->SyncPeriodically(); });
   }
@@ -234,7 +256,7 @@ domain::Sequence EventLog::last_sequence() const {
   return last_sequence_;
 }
 
-Status EventLog::health() const {
+Status EventLog::Health() const {
   std::lock_guard lock(mutex_);
   return broken_;
 }
@@ -242,7 +264,9 @@ Status EventLog::health() const {
 Status EventLog::SyncLocked() {
   if (!broken_.ok()) return broken_;
   if (!unsynced_ || segment_ == nullptr) return Status::Ok();
+  auto started = std::chrono::steady_clock::now();
   Status synced = segment_->Sync();
+  statistics_.ObserveSync(std::chrono::steady_clock::now() - started);
   if (!synced.ok()) {
     broken_ = UnavailableError(
         "the event log is read-only after a failed "
@@ -303,6 +327,7 @@ Status EventLog::StartSegment(domain::Sequence first_sequence) {
 
   segment_path_ = path;
   TASKSTORE_RETURN_IF_ERROR(ReopenSegment());
+  statistics_.AddBytes(kFileHeaderSize);
   logger_.Info("started log segment " + path);
   return Status::Ok();
 }
@@ -349,10 +374,12 @@ Status EventLog::Append(std::span<const domain::Event> events) {
   }
 
   unsynced_ = true;
+  statistics_.AddBytes(batch.size());
   if (options_.sync == SyncMode::kAlways) {
     TASKSTORE_RETURN_IF_ERROR(SyncLocked());
   }
   last_sequence_ = events.back().sequence;
+  statistics_.CountEvents(events.size());
   return Status::Ok();
 }
 

@@ -18,6 +18,7 @@
 #include "domain/event.h"
 #include "domain/journal.h"
 #include "eventlog/file_system.h"
+#include "eventlog/log_statistics.h"
 #include "eventlog/segment_files.h"
 #include "eventlog/segment_rewrite.h"
 
@@ -129,8 +130,12 @@ class EventLog final : public domain::Journal {
 
   domain::Sequence last_sequence() const;
 
-  // Non-OK once the log has gone read-only.
-  Status health() const;
+  // Non-OK once the log has gone read-only (Unavailable, saying why).
+  Status Health() const override;
+
+  // Events appended, bytes on disk and fdatasync latencies. Reading them
+  // takes no lock. Valid as long as the log.
+  const LogStatistics& statistics() const { return statistics_; }
 
  private:
   EventLog(FileSystem& file_system, std::string directory,
@@ -167,6 +172,8 @@ class EventLog final : public domain::Journal {
   bool closing_ = false;
   std::condition_variable closing_changed_;
   std::thread syncer_;  // runs only under SyncMode::kInterval
+
+  LogStatistics statistics_;  // thread-safe on its own
 };
 
 }  // namespace taskstore::eventlog

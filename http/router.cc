@@ -8,6 +8,7 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -19,8 +20,11 @@
 
 #include "http/html_pages.h"
 #include "http/json_codec.h"
+#include "http/openapi_document.h"
 #include "http/pagination.h"
 #include "http/problem.h"
+#include "http/prometheus_text.h"
+#include "http/signin_page.h"
 #include "http/target.h"
 
 namespace taskstore::http {
@@ -39,6 +43,7 @@ constexpr std::string_view kEventStreamType = "text/event-stream";
 struct Call {
   domain::TaskStore& store;
   const AdminActions& admin;
+  const OpsOptions& ops;
   const Request& request;
   const Target& target;
   std::string_view id;  // the path segment matched by "{id}", if any
@@ -467,7 +472,7 @@ bool AcceptsEventStream(const Request& request) {
 }
 
 // The head of a stream, or a problem when the starting point is bad.
-Routed StartEventStream(const Request& request, const Target& target) {
+RouteResult StartEventStream(const Request& request, const Target& target) {
   Result<PageParams> query = ParsePageParams(target.query);
   if (!query.ok()) return {ProblemResponse(query.status()), std::nullopt};
   domain::Sequence after = query->after;
@@ -492,7 +497,9 @@ Routed StartEventStream(const Request& request, const Target& target) {
 }
 
 Response TakeSnapshot(const Call& call) {
-  if (IsCrossSite(call.request)) {
+  // The origin the operator allowed is trusted like this site itself.
+  if (IsCrossSite(call.request) &&
+      !IsAllowedOrigin(call.ops.cors, call.request)) {
     return ProblemResponse(HttpStatus::forbidden,
                            "admin requests from another web site are refused");
   }
@@ -503,6 +510,31 @@ Response TakeSnapshot(const Call& call) {
   Result<std::string> name = call.admin.take_snapshot();
   if (!name.ok()) return ProblemResponse(name.status());
   return JsonResponse(HttpStatus::ok, SnapshotJson(*name));
+}
+
+// ---------------------------------------------------------------------
+// Operations
+
+Response GetReadiness(const Call& call) {
+  Status health = call.store.Health();
+  if (!health.ok()) {
+    return ProblemResponse(HttpStatus::service_unavailable, health.message());
+  }
+  return JsonResponse(HttpStatus::ok, R"({"status":"ready"})");
+}
+
+Response GetMetrics(const Call& call) {
+  MetricsSources sources{call.ops.requests, call.store.Counts(),
+                         call.store.Health(), std::nullopt};
+  if (call.ops.storage_figures) sources.storage = call.ops.storage_figures();
+  Response response(HttpStatus::ok, 11);
+  response.set(field::content_type, ToBeast(kPrometheusContentType));
+  response.body() = RenderMetrics(sources);
+  return response;
+}
+
+Response GetOpenApi(const Call&) {
+  return JsonResponse(HttpStatus::ok, std::string(OpenApiDocument()));
 }
 
 // ---------------------------------------------------------------------
@@ -593,6 +625,30 @@ Result<std::vector<Param>> ReadForm(const Call& call, Response& refusal) {
 
 Response HtmlStoreError(const Status& error) {
   return HtmlErrorPage(HttpStatusOf(error.code()), error.message());
+}
+
+Response ShowSignIn(const Call& call) {
+  return HtmlResponse(HttpStatus::ok,
+                      RenderSignInPage({call.ops.access.enabled(), ""}));
+}
+
+// Checked like any form post, so that another site cannot sign a
+// visitor's browser in with a token of its choosing.
+Response SignIn(const Call& call) {
+  if (IsCrossSite(call.request)) return RefuseCrossSite();
+  const AccessPolicy& access = call.ops.access;
+  if (!access.enabled()) return SeeOther("/tasks");
+
+  Result<std::vector<Param>> form = ParseUrlEncoded(call.request.body());
+  std::string_view token;
+  if (form.ok()) token = FindParam(*form, "token").value_or("");
+  if (!ConstantTimeEquals(access.token, token)) {
+    return HtmlResponse(HttpStatus::unauthorized,
+                        RenderSignInPage({true, "That is not the token."}));
+  }
+  Response response = SeeOther("/tasks");
+  response.set(field::set_cookie, SessionCookie(access));
+  return response;
 }
 
 Response DeleteFromForm(const Call& call) {
@@ -710,6 +766,9 @@ struct Endpoint {
 constexpr std::array kEndpoints = {
     Endpoint{"", RedirectToList, nullptr, nullptr},
     Endpoint{"healthz", GetHealth, nullptr, nullptr},
+    Endpoint{"readyz", GetReadiness, nullptr, nullptr},
+    Endpoint{"metrics", GetMetrics, nullptr, nullptr},
+    Endpoint{"api/openapi.json", GetOpenApi, nullptr, nullptr},
     Endpoint{"api/tasks", ListTasks, CreateTask, nullptr},
     Endpoint{"api/tasks/{id}", GetTask, nullptr, DeleteTask, PatchTask},
     Endpoint{"api/tasks/{id}/history", GetHistory, nullptr, nullptr},
@@ -726,6 +785,7 @@ constexpr std::array kEndpoints = {
     Endpoint{"tasks/{id}/history", ShowHistory, nullptr, nullptr},
     Endpoint{"trash", ShowTrash, nullptr, nullptr},
     Endpoint{"trash/{id}/purge", nullptr, PurgeFromForm, nullptr},
+    Endpoint{"signin", ShowSignIn, SignIn, nullptr},
 };
 
 // True when `segments` fit `pattern`; sets `*id` to the "{id}" segment.
@@ -780,39 +840,64 @@ std::string AllowedMethods(const Endpoint& endpoint) {
   return allowed;
 }
 
-Response Dispatch(domain::TaskStore& store, const Request& request,
-                  const AdminActions& admin,
-                  const domain::WriteContext& context) {
+// The route a request matched, for metrics; kUnmatchedRoute for none.
+struct Routed {
+  Response response;
+  std::string_view route = kUnmatchedRoute;
+};
+
+Routed Dispatch(domain::TaskStore& store, const Request& request,
+                const AdminActions& admin, const OpsOptions& ops,
+                const domain::WriteContext& context) {
   Status valid = domain::ValidateWriteContext(context);
   if (!valid.ok()) {
-    return ProblemResponse(HttpStatus::bad_request,
-                           "bad X-Actor, X-Request-Id or Idempotency-Key "
-                           "header: " +
-                               valid.message());
+    return {ProblemResponse(HttpStatus::bad_request,
+                            "bad X-Actor, X-Request-Id or Idempotency-Key "
+                            "header: " +
+                                valid.message())};
   }
   Result<Target> target = ParseTarget(ToStd(request.target()));
   if (!target.ok()) {
-    return ProblemResponse(HttpStatus::bad_request,
-                           "bad request target: " + target.status().message());
+    return {
+        ProblemResponse(HttpStatus::bad_request,
+                        "bad request target: " + target.status().message())};
   }
 
   for (const Endpoint& endpoint : kEndpoints) {
     std::string_view id;
     if (!Matches(endpoint.pattern, target->segments, &id)) continue;
+    Routed routed{Response(), endpoint.pattern};
+    if (auto preflight = AnswerPreflight(ops.cors, request, target->path,
+                                         AllowedMethods(endpoint))) {
+      routed.response = std::move(*preflight);
+      return routed;
+    }
     Handler handler = HandlerFor(endpoint, request.method());
     if (handler == nullptr) {
       std::string allowed = AllowedMethods(endpoint);
-      Response response = ProblemResponse(
+      routed.response = ProblemResponse(
           HttpStatus::method_not_allowed,
           std::string(ToStd(request.method_string())) + " is not allowed on " +
               target->path + "; use " + allowed);
-      response.set(field::allow, ToBeast(allowed));
-      return response;
+      routed.response.set(field::allow, ToBeast(allowed));
+      return routed;
     }
-    return handler(Call{store, admin, request, *target, id, context});
+    if (ops.access.enabled() && NeedsToken(request.method(), target->path) &&
+        !CarriesToken(ops.access, request, target->path)) {
+      routed.response = RefuseWithoutToken(target->path);
+      return routed;
+    }
+    routed.response =
+        handler(Call{store, admin, ops, request, *target, id, context});
+    return routed;
   }
-  return ProblemResponse(HttpStatus::not_found,
-                         "nothing is at " + target->path);
+  return {
+      ProblemResponse(HttpStatus::not_found, "nothing is at " + target->path)};
+}
+
+// "/api/tasks/{id}" for the table's "api/tasks/{id}".
+std::string RoutePath(std::string_view pattern) {
+  return "/" + std::string(pattern);
 }
 
 // The fields every response carries.
@@ -826,9 +911,11 @@ void Finish(const Request& request, Response& response) {
 }  // namespace
 
 Response Route(domain::TaskStore& store, const Request& request,
-               const AdminActions& admin) {
+               const AdminActions& admin, const OpsOptions& ops) {
+  auto started = std::chrono::steady_clock::now();
   domain::WriteContext context = ContextOf(request);
-  Response response = Dispatch(store, request, admin, context);
+  Routed routed = Dispatch(store, request, admin, ops, context);
+  Response& response = routed.response;
   // A request id that failed validation is not echoed; a new one is.
   if (!domain::ValidateToken("request id", context.request_id,
                              domain::kMaxRequestIdBytes, false)
@@ -837,32 +924,67 @@ Response Route(domain::TaskStore& store, const Request& request,
   }
   response.set("X-Request-Id", ToBeast(context.request_id));
   Finish(request, response);
+  std::string_view raw_target = ToStd(request.target());
+  AddCorsHeaders(ops.cors, request, raw_target.substr(0, raw_target.find('?')),
+                 response);
   // A 204 must carry no Content-Length (RFC 9110 section 8.6), which
   // prepare_payload would add.
   if (response.result() != HttpStatus::no_content) response.prepare_payload();
   // HEAD gets GET's headers, Content-Length included, and no body.
   if (request.method() == verb::head) response.body().clear();
+
+  if (ops.requests != nullptr) {
+    std::string route = routed.route == kUnmatchedRoute
+                            ? std::string(kUnmatchedRoute)
+                            : RoutePath(routed.route);
+    ops.requests->Record(route, request.method(), response.result_int(),
+                         std::chrono::steady_clock::now() - started);
+  }
   return response;
 }
 
-Routed RouteOrStream(domain::TaskStore& store, const Request& request,
-                     const AdminActions& admin) {
+RouteResult RouteOrStream(domain::TaskStore& store, const Request& request,
+                          const AdminActions& admin, const OpsOptions& ops) {
   if (request.method() == verb::get && AcceptsEventStream(request)) {
     Result<Target> target = ParseTarget(ToStd(request.target()));
     if (target.ok() && target->segments.size() == 2 &&
         target->segments[0] == "api" && target->segments[1] == "events") {
-      Routed routed = StartEventStream(request, *target);
-      Finish(request, routed.response);
-      if (routed.stream_after) {
+      RouteResult result = StartEventStream(request, *target);
+      Finish(request, result.response);
+      AddCorsHeaders(ops.cors, request, "/api/events", result.response);
+      if (result.stream_after) {
         // The stream ends with the connection; it has no length.
-        routed.response.keep_alive(false);
+        result.response.keep_alive(false);
       } else {
-        routed.response.prepare_payload();
+        result.response.prepare_payload();
       }
-      return routed;
+      if (ops.requests != nullptr) {
+        ops.requests->Record("/api/events", request.method(),
+                             result.response.result_int(),
+                             std::chrono::steady_clock::duration::zero());
+      }
+      return result;
     }
   }
-  return {Route(store, request, admin), std::nullopt};
+  return {Route(store, request, admin, ops), std::nullopt};
+}
+
+std::vector<RouteMethods> ListRoutes() {
+  std::vector<RouteMethods> routes;
+  for (const Endpoint& endpoint : kEndpoints) {
+    RouteMethods route{RoutePath(endpoint.pattern), {}};
+    std::string methods = AllowedMethods(endpoint);
+    std::string_view allowed = methods;
+    while (!allowed.empty()) {
+      std::size_t comma = allowed.find(", ");
+      std::string_view method = allowed.substr(0, comma);
+      allowed =
+          comma == std::string_view::npos ? "" : allowed.substr(comma + 2);
+      if (method != "HEAD") route.methods.emplace_back(method);
+    }
+    routes.push_back(std::move(route));
+  }
+  return routes;
 }
 
 }  // namespace taskstore::http

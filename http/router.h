@@ -48,6 +48,17 @@
 // PATCH, DELETE, restore and purge honour If-Match (412 on mismatch).
 //   POST   /api/admin/snapshot       200 {"snapshot": file name}; 501 when
 //                                    the process takes no snapshots
+//   GET    /readyz                   200 {"status":"ready"}; 503 problem
+//                                    naming why writes would fail
+//   GET    /metrics                  200 Prometheus text (metrics_page.h)
+//   GET    /api/openapi.json         200 the OpenAPI document
+//   GET    /signin                   200 HTML form for the token
+//   POST   /signin                   303 to /tasks with the sign-in
+//                                    cookie; 401 page for a wrong token
+//
+// With a token (OpsOptions::access), writes and admin routes need it; see
+// access_policy.h. With a CORS origin (OpsOptions::cors), the API answers
+// that origin's browsers; see cors.h.
 //
 // The search term is the query parameter "search" or else "searchterm",
 // on the API and the page alike; none means every visible task.
@@ -70,7 +81,8 @@
 // cannot add or delete tasks through a visitor's browser. Requests
 // without Origin (curl, older browsers) pass. The JSON routes need no
 // such check: their content type and DELETE make browsers ask first (CORS
-// preflight), which gets 405.
+// preflight), which gets 405 unless cors.h's allowed origin asks. Admin
+// requests from that origin are not refused either.
 //
 // TODO(host-check): the Host header is not checked, so a page that
 // rebinds its DNS name to 127.0.0.1 could read the API from a browser.
@@ -87,10 +99,15 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "domain/task_store.h"
+#include "http/access_policy.h"
+#include "http/cors.h"
 #include "http/message.h"
+#include "http/metrics_page.h"
+#include "http/request_metrics.h"
 
 namespace taskstore::http {
 
@@ -101,13 +118,35 @@ struct AdminActions {
   std::function<Result<std::string>()> take_snapshot;
 };
 
-// Thread-safe as far as `store` and `admin` are (TaskStore is). Blocks
-// while the store makes a write durable.
+// What the operational routes and checks use; the defaults leave
+// everything open and uncounted.
+struct OpsOptions {
+  AccessPolicy access;
+  CorsPolicy cors;
+  // Counts and times every routed request; null: nothing is counted.
+  RequestMetrics* requests = nullptr;
+  // The log's figures for /metrics; empty: they are left out.
+  std::function<StorageFigures()> storage_figures;
+};
+
+// Thread-safe as far as `store`, `admin` and `ops` are (TaskStore and
+// RequestMetrics are). Blocks while the store makes a write durable.
 Response Route(domain::TaskStore& store, const Request& request,
-               const AdminActions& admin = {});
+               const AdminActions& admin = {}, const OpsOptions& ops = {});
+
+// One path of the route table and the methods it answers, for checks
+// that the documentation agrees with the code.
+struct RouteMethods {
+  std::string path;                  // "/api/tasks/{id}"
+  std::vector<std::string> methods;  // "GET", "POST", ...; HEAD left out,
+                                     // as every GET answers it
+};
+
+// Every route, in table order.
+std::vector<RouteMethods> ListRoutes();
 
 // What a server that can stream is to send.
-struct Routed {
+struct RouteResult {
   // A whole response, or, when `stream_after` is set, the head of a
   // Server-Sent Events stream (no body and no length; the connection
   // closes when the stream ends).
@@ -121,8 +160,9 @@ struct Routed {
 // text/event-stream is answered by a stream of the events after `after`,
 // or after the Last-Event-ID header, which wins (an EventSource sends it
 // when it reconnects). A bad value of either is a 400 problem.
-Routed RouteOrStream(domain::TaskStore& store, const Request& request,
-                     const AdminActions& admin = {});
+RouteResult RouteOrStream(domain::TaskStore& store, const Request& request,
+                          const AdminActions& admin = {},
+                          const OpsOptions& ops = {});
 
 }  // namespace taskstore::http
 

@@ -57,6 +57,8 @@ struct ServerOptions {
   AdminActions admin;
   // Heartbeat and write timeout of GET /api/events streams.
   EventStreamOptions event_stream;
+  // Token, CORS and metrics (see router.h).
+  OpsOptions ops;
 };
 
 // Connections being refused (see max_connections) at most at once.

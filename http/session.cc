@@ -289,7 +289,8 @@ void Session::OnRead(beast::error_code error, std::size_t) {
   request.set(ToBeast(kRequestIdField), request_id_);
   Response response;
   try {
-    Routed routed = RouteOrStream(store_, request, options_.admin);
+    RouteResult routed =
+        RouteOrStream(store_, request, options_.admin, options_.ops);
     if (routed.stream_after && !stopping_) {
       return HandOverToStream(std::move(routed.response), *routed.stream_after);
     }

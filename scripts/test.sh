@@ -26,6 +26,7 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
     http_feed_test event_stream_test compaction_test
     http_access_log_test
     event_test http_lifecycle_routes_test
+    http_ops_test prometheus_text_test openapi_test
   )
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTASKSTORE_SANITIZE=ON -DTASKSTORE_BUILD_BENCHMARKS=OFF >/dev/null

@@ -253,7 +253,7 @@ TEST_F(EventLogTest, FailedSyncMakesTheLogReadOnly) {
   fs_.FailSyncs(false);
   // No retry pretends the lost sync worked.
   EXPECT_EQ(Append("later").code(), StatusCode::kUnavailable);
-  EXPECT_FALSE(log_->health().ok());
+  EXPECT_FALSE(log_->Health().ok());
 }
 
 TEST_F(EventLogTest, ShortWriteIsUndoneAndAppendsResumeWhenSpaceIsBack) {
@@ -269,6 +269,54 @@ TEST_F(EventLogTest, ShortWriteIsUndoneAndAppendsResumeWhenSpaceIsBack) {
   EXPECT_EQ(ReplayedTitles(),
             (std::vector<std::string>{"before", "room again"}));
   EXPECT_EQ(replayed_.back().sequence, 2u);
+}
+
+// ---- Statistics ----
+
+// The bytes of every segment file in the directory.
+std::uint64_t SegmentBytesOnDisk(MemoryFileSystem& fs) {
+  std::uint64_t bytes = 0;
+  Result<std::vector<std::string>> names = fs.List(kDir);
+  for (const std::string& name : *names) {
+    bytes += fs.ReadFile(JoinPath(kDir, name))->size();
+  }
+  return bytes;
+}
+
+TEST_F(EventLogTest, StatisticsCountAppendsBytesAndSyncs) {
+  ASSERT_TRUE(Open().ok());
+  EXPECT_EQ(log_->statistics().Figures().log_bytes, kFileHeaderSize);
+  ASSERT_TRUE(Append("one").ok());
+  ASSERT_TRUE(Append("two").ok());
+
+  LogFigures figures = log_->statistics().Figures();
+  EXPECT_EQ(figures.events_appended, 2u);
+  EXPECT_EQ(figures.log_bytes, SegmentBytesOnDisk(fs_));
+  EXPECT_EQ(figures.sync_latency.count, 2u);
+}
+
+TEST_F(EventLogTest, StatisticsStartFromTheBytesAlreadyOnDisk) {
+  LogOptions small;
+  small.segment_bytes = 64;
+  ASSERT_TRUE(Open(small).ok());
+  for (const char* title : {"a", "b", "c", "d"})
+    ASSERT_TRUE(Append(title).ok());
+
+  ASSERT_TRUE(Open(small).ok());
+  LogFigures figures = log_->statistics().Figures();
+  EXPECT_EQ(figures.events_appended, 0u);
+  EXPECT_EQ(figures.log_bytes, SegmentBytesOnDisk(fs_));
+  EXPECT_GT(fs_.List(kDir)->size(), 1u);
+}
+
+TEST_F(EventLogTest, StatisticsLeaveOutAWriteThatWasUndone) {
+  ASSERT_TRUE(Open().ok());
+  ASSERT_TRUE(Append("before").ok());
+  fs_.FailWritesAfter(5);
+  EXPECT_FALSE(Append("no room").ok());
+  LogFigures figures = log_->statistics().Figures();
+  EXPECT_EQ(figures.events_appended, 1u);
+  EXPECT_EQ(figures.log_bytes, SegmentBytesOnDisk(fs_));
 }
 
 }  // namespace

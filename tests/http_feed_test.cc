@@ -137,7 +137,8 @@ TEST_F(FeedTest, OtherMethodsAre405) {
 
 class StreamRouteTest : public FeedTest {
  protected:
-  Routed Stream(const std::string& target, const std::string& last_id = "") {
+  RouteResult Stream(const std::string& target,
+                     const std::string& last_id = "") {
     Request request(verb::get, target, 11);
     request.set(field::host, "127.0.0.1:8080");
     request.set(field::accept, "text/html, Text/Event-Stream;q=0.9");
@@ -147,7 +148,7 @@ class StreamRouteTest : public FeedTest {
 };
 
 TEST_F(StreamRouteTest, AnEventStreamStartsAfterTheGivenSequence) {
-  Routed routed = Stream("/api/events?after=7");
+  RouteResult routed = Stream("/api/events?after=7");
   ASSERT_TRUE(routed.stream_after);
   EXPECT_EQ(*routed.stream_after, 7u);
   EXPECT_EQ(routed.response.result(), HttpStatus::ok);
@@ -167,7 +168,7 @@ TEST_F(StreamRouteTest, BadStartingPointsAre400) {
                                  {"/api/events", "-1"},
                                  {"/api/events?limit=0", ""}}) {
     SCOPED_TRACE(std::string(target) + " " + last_id);
-    Routed routed = Stream(target, last_id);
+    RouteResult routed = Stream(target, last_id);
     EXPECT_FALSE(routed.stream_after);
     EXPECT_EQ(routed.response.result(), HttpStatus::bad_request);
     EXPECT_EQ(routed.response[field::content_length],
@@ -177,7 +178,7 @@ TEST_F(StreamRouteTest, BadStartingPointsAre400) {
 
 TEST_F(StreamRouteTest, OtherRequestsAreRoutedAsUsual) {
   AddEvents(1);
-  Routed page = RouteOrStream(store_, [] {
+  RouteResult page = RouteOrStream(store_, [] {
     Request request(verb::get, "/api/events", 11);
     request.set(field::accept, "application/json");
     return request;
@@ -185,7 +186,7 @@ TEST_F(StreamRouteTest, OtherRequestsAreRoutedAsUsual) {
   EXPECT_FALSE(page.stream_after);
   EXPECT_EQ(Body(page.response)["events"].size(), 1u);
 
-  Routed other = Stream("/api/tasks");
+  RouteResult other = Stream("/api/tasks");
   EXPECT_FALSE(other.stream_after);
   EXPECT_EQ(other.response.result(), HttpStatus::ok);
 }

@@ -184,5 +184,20 @@ TEST_F(TaskStoreTest, ExpectedVersionsGuardWritesAndRecordNothingOnMismatch) {
   EXPECT_EQ(journal_.events().size(), 3u);
 }
 
+TEST_F(TaskStoreTest, CountsVisibleAndDeletedTasks) {
+  EXPECT_EQ(store_.Counts().visible, 0u);
+  ASSERT_TRUE(store_.Create({"one", "", {}}).ok());
+  ASSERT_TRUE(store_.Create({"two", "", {}}).ok());
+  ASSERT_TRUE(store_.SoftDelete({1}).ok());
+  TaskCounts counts = store_.Counts();
+  EXPECT_EQ(counts.visible, 1u);
+  EXPECT_EQ(counts.deleted, 1u);
+}
+
+TEST_F(TaskStoreTest, HealthIsTheJournals) {
+  // The fake keeps the default: a journal that never breaks for good.
+  EXPECT_TRUE(store_.Health().ok());
+}
+
 }  // namespace
 }  // namespace taskstore::domain
