@@ -165,6 +165,27 @@ int RunRepair(const RepairFlags& flags) {
                 static_cast<unsigned long long>(repaired->kept_events),
                 repaired->quarantine.c_str());
   }
+
+  // A snapshot taken past the events kept describes a history the log no
+  // longer has: set it aside now, so that verify agrees with the repaired
+  // log at once instead of after the next start-up.
+  Result<std::vector<snapshots::SnapshotFile>> snapshot_files =
+      snapshots::ListSnapshots(eventlog::PosixFileSystem(),
+                               flags.data_directory);
+  if (!snapshot_files.ok()) {
+    logger.Error(snapshot_files.status().ToString());
+    return 1;
+  }
+  for (const snapshots::SnapshotFile& file : *snapshot_files) {
+    if (file.last_sequence <= repaired->kept_events) continue;
+    Status aside = snapshots::SetSnapshotAside(
+        eventlog::PosixFileSystem(), flags.data_directory, file.name,
+        "it covers events past the repaired log's end", logger);
+    if (!aside.ok()) {
+      logger.Error(aside.ToString());
+      return 1;
+    }
+  }
   return 0;
 }
 

@@ -18,6 +18,9 @@ namespace beast = boost::beast;
 // batch, this only keeps one look short.
 constexpr std::size_t kEventsPerRead = 64;
 
+// The socket's send buffer for a stream (see Start).
+constexpr int kSendBufferBytes = 64 * 1024;
+
 constexpr std::string_view kHeartbeat = ": heartbeat\n\n";
 
 void AppendEvent(const domain::Event& event, std::string& out) {
@@ -49,6 +52,14 @@ EventStream::EventStream(boost::asio::ip::tcp::socket socket,
 
 void EventStream::Start(Response head) {
   head_ = std::move(head);
+
+  // The kernel would otherwise let a reader that stopped reading hold
+  // megabytes of queued events (its send buffer grows on its own); a
+  // small one keeps what a stalled stream holds near the bound of what
+  // the stream itself buffers.
+  boost::system::error_code ignored;
+  stream_.socket().set_option(
+      boost::asio::socket_base::send_buffer_size(kSendBufferBytes), ignored);
   boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
     // Subscribing before the first read of the store means no commit can
     // fall between that read and the first wake-up.

@@ -205,6 +205,16 @@ Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body) {
                                 std::string(kCreateExample));
   }
 
+  // A misspelt member ("descripton") would otherwise lose its text
+  // without a word, so every member must be one the API knows.
+  for (const auto& [name, value] : json.items()) {
+    if (name != "title" && name != "description") {
+      return InvalidArgumentError("unknown member \"" + name +
+                                  "\"; a task has \"title\" and "
+                                  "\"description\"");
+    }
+  }
+
   domain::CreateTask command;
   auto title = json.find("title");
   if (title == json.end()) {

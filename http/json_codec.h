@@ -51,10 +51,10 @@ std::string EventJson(const domain::Event& event);
 std::string SnapshotJson(std::string_view name);
 
 // Reads a create request, {"title": string, "description"?: string or
-// null};
-// other members are ignored. Fails with InvalidArgument, saying what to
-// fix, when the body is not JSON, not an object, lacks a string "title"
-// or has a "description" that is not a string. The title and
+// null}. Fails with InvalidArgument, saying what to fix, when the body is
+// not JSON, not an object, lacks a string "title", has a "description"
+// that is not a string, or has any other member (a misspelt one would
+// lose its text). The title and
 // description are not validated here; the store does that.
 Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body);
 

@@ -244,9 +244,14 @@ TEST_F(RouterTest, CreateWithoutDescriptionStoresAnEmptyOne) {
   EXPECT_EQ(Body(response)["description"], "");
 }
 
-TEST_F(RouterTest, CreateIgnoresUnknownMembers) {
-  Response response = PostJson(R"({"title": "Buy milk", "colour": "red"})");
-  EXPECT_EQ(response.result(), HttpStatus::created);
+TEST_F(RouterTest, CreateRefusesUnknownMembersRatherThanLoseTheirText) {
+  Response response =
+      PostJson(R"({"title": "Buy milk", "descripton": "2% fat"})");
+  ExpectProblem(response, HttpStatus::bad_request);
+  EXPECT_EQ(Detail(response),
+            "unknown member \"descripton\"; a task has \"title\" and "
+            "\"description\"");
+  EXPECT_EQ(journal_.events().size(), 0u);
 }
 
 TEST_F(RouterTest, CreateAcceptsJsonWithParametersInAnyCase) {
