@@ -19,6 +19,12 @@ namespace taskstore::domain {
 inline constexpr std::size_t kDefaultPageSize = 100;
 inline constexpr std::size_t kMaxPageSize = 1000;
 
+// A page of tasks also ends before the titles and descriptions on it
+// pass this many bytes (it always holds at least one task), so that a
+// page of long descriptions stays small: a slow client holds one page's
+// answer in the server's memory while it reads.
+inline constexpr std::size_t kMaxPageTextBytes = 1 << 20;
+
 template <typename Item>
 struct Page {
   std::vector<Item> items;

@@ -9,6 +9,15 @@
 namespace taskstore::domain {
 namespace {
 
+// Whether a page holding `count` tasks with `bytes` of text takes one
+// more of `more_bytes`: within `limit`, and within kMaxPageTextBytes
+// unless the page is still empty.
+bool PageHasRoom(std::size_t count, std::size_t limit, std::size_t bytes,
+                 std::size_t more_bytes) {
+  if (count >= limit) return false;
+  return count == 0 || bytes + more_bytes <= kMaxPageTextBytes;
+}
+
 using Kind = EventRecord::Kind;
 
 constexpr std::uint8_t kLastKind = static_cast<std::uint8_t>(Kind::kPurged);
@@ -428,6 +437,11 @@ SearchIndex::KeySource Projection::Keys() const {
   return [this](TaskId id) { return KeyOf(id); };
 }
 
+std::size_t Projection::TextBytesOf(TaskId id) const {
+  const TaskRecord& record = image_.tasks[id - 1];
+  return std::size_t{record.title_size} + record.description_size;
+}
+
 bool Projection::IsVisibleMatch(TaskId id, std::string_view folded_term) const {
   const TaskRecord& record = image_.tasks[id - 1];
   return (record.flags & TaskRecord::kDeleted) == 0 &&
@@ -441,13 +455,15 @@ Page<Task> Projection::Search(const TaskQuery& query) const {
   // Collect one match more than the page holds: it tells whether a next
   // page exists without a second search.
   Page<Task> page;
+  std::size_t text_bytes = 0;
   bool more = false;
   auto take = [&](TaskId id) {
     if (!IsVisibleMatch(id, folded_term)) return true;
-    if (page.items.size() == limit) {
+    if (!PageHasRoom(page.items.size(), limit, text_bytes, TextBytesOf(id))) {
       more = true;
       return false;
     }
+    text_bytes += TextBytesOf(id);
     page.items.push_back(Materialize(id));
     return true;
   };
@@ -455,7 +471,10 @@ Page<Task> Projection::Search(const TaskQuery& query) const {
   if (indexed_ && folded_term.size() >= SearchIndex::kMinTermSize) {
     index_.ForEachCandidate(folded_term, query.after, take);
   } else {
-    for (TaskId id = query.after + 1; id <= task_count(); ++id) {
+    // `after` comes from clients: past the last task (up to the largest
+    // 64-bit number, whose successor would wrap to 0) the page is empty.
+    const TaskId first = query.after < task_count() ? query.after + 1 : 0;
+    for (TaskId id = first; first != 0 && id <= task_count(); ++id) {
       if (!take(id)) break;
     }
   }
@@ -468,9 +487,8 @@ std::vector<Task> Projection::Search(std::string_view term) const {
 }
 
 std::vector<Task> Projection::Trash(std::string_view term) const {
-  // TODO(trash-index): a linear scan like Search, plus a sort of the
-  // hits; a list of deletions in sequence order would serve pages of the
-  // trash without either.
+  // The whole trash at once, for tests and tools; pages come from the
+  // walk below.
   std::string folded_term = FoldForSearch(term);
   std::vector<Task> found;
   for (std::size_t i = 0; i < image_.tasks.size(); ++i) {
@@ -496,8 +514,16 @@ Page<Task> Projection::Trash(const TrashQuery& query) const {
   Sequence at = last_sequence();
   if (query.after != 0) at = std::min(at, query.after - 1);
 
+  std::size_t text_bytes = 0;
+
   // A task is in the trash when its newest event is the deletion being
   // looked at: a restore or a purge would have come later.
+  //
+  // TODO(trash-index): a term that matches few deleted tasks walks every
+  // event back to the first. The search index yields candidates by id,
+  // not by deletion, so pages cannot come from it without a sort; a list
+  // of live deletions in sequence order would let the walk skip every
+  // other event.
   Page<Task> page;
   for (; at != 0; --at) {
     const EventRecord& entry = image_.events[at - 1];
@@ -507,10 +533,12 @@ Page<Task> Projection::Trash(const TrashQuery& query) const {
     if (FoldedTitle(record).find(folded_term) == std::string_view::npos) {
       continue;
     }
-    if (page.items.size() == limit) {
+    const std::size_t bytes = TextBytesOf(entry.task_id);
+    if (!PageHasRoom(page.items.size(), limit, text_bytes, bytes)) {
       page.next = page.items.back().deleted_sequence;
       break;
     }
+    text_bytes += bytes;
     page.items.push_back(Materialize(entry.task_id));
   }
   return page;

@@ -187,8 +187,9 @@ class Projection {
   // Visible (not deleted) tasks whose folded title contains the folded
   // `term` (see FoldForSearch), in creation order. An empty term matches
   // every visible task. The page holds at most query.limit tasks with
-  // ids above query.after; its `next` is the id to pass as `after` for
-  // the following page (see domain/page.h for why pages stay stable).
+  // ids above query.after, and ends early rather than pass
+  // kMaxPageTextBytes of text; its `next` is the id to pass as `after`
+  // for the following page (see domain/page.h for why pages stay stable).
   //
   // Terms of three or more bytes once folded are narrowed by the search
   // index; shorter ones scan the tasks in id order and stop when the
@@ -208,11 +209,11 @@ class Projection {
   // Task::deleted_sequence).
   std::vector<Task> Trash(std::string_view term) const;
 
-  // One page of the trash: as above, at most query.limit tasks deleted
-  // before sequence query.after; `next` is the sequence number of the
-  // last one's deletion when more follow. Walks the events from the newest
-  // back and stops when the page is full, so a page costs what it shows
-  // plus the events it skips.
+  // One page of the trash: as above, at most query.limit tasks (and
+  // kMaxPageTextBytes of text) deleted before sequence query.after; `next` is
+  // the sequence number of the last one's deletion when more follow. Walks the
+  // events from the newest back and stops when the page is full, so a page
+  // costs what it shows plus the events it skips.
   Page<Task> Trash(const TrashQuery& query) const;
 
   // The number of events in the longest prefix of the log recorded at or
@@ -251,6 +252,7 @@ class Projection {
   std::string_view Text(std::uint64_t offset, std::uint64_t size) const;
   Task Materialize(TaskId id) const;
   bool IsVisibleMatch(TaskId id, std::string_view folded_term) const;
+  std::size_t TextBytesOf(TaskId id) const;  // title and description
   std::string_view KeyOf(TaskId id) const;
   SearchIndex::KeySource Keys() const;
   Event Rebuild(Sequence sequence) const;  // REQUIRES: a known sequence

@@ -6,10 +6,7 @@
 #include <string_view>
 
 namespace taskstore::http {
-namespace {
 
-// Digits only: no sign, no spaces, no exponent, so that a typo is an
-// error rather than a different page.
 std::optional<std::uint64_t> ParseWholeNumber(std::string_view text) {
   if (text.empty() || text.front() < '0' || text.front() > '9') {
     return std::nullopt;
@@ -22,8 +19,6 @@ std::optional<std::uint64_t> ParseWholeNumber(std::string_view text) {
   }
   return value;
 }
-
-}  // namespace
 
 Result<PageParams> ParsePageParams(std::span<const Param> query) {
   PageParams params;

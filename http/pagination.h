@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include "base/result.h"
 #include "domain/page.h"
@@ -19,6 +21,11 @@ struct PageParams {
   std::uint64_t after = 0;
   std::size_t limit = domain::kDefaultPageSize;
 };
+
+// `text` as a whole decimal number: digits only (no sign, space or
+// exponent, so that a typo is an error rather than another value), in
+// range of 64 bits; nullopt otherwise.
+std::optional<std::uint64_t> ParseWholeNumber(std::string_view text);
 
 // InvalidArgument, naming the parameter and the accepted range, when a
 // value is not a whole decimal number in range ("limit=0", "after=-1",

@@ -90,16 +90,8 @@ Response SeeOther(std::string_view location) {
 
 // The canonical decimal form only, so that each task has one URL.
 std::optional<domain::TaskId> ParseTaskId(std::string_view text) {
-  if (text.empty() || text.front() < '1' || text.front() > '9') {
-    return std::nullopt;
-  }
-  domain::TaskId id = 0;
-  auto [end, error] =
-      std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    return std::nullopt;
-  }
-  return id;
+  if (text.empty() || text.front() == '0') return std::nullopt;
+  return ParseWholeNumber(text);
 }
 
 // A count or sequence number in canonical decimal ("0", "42"; not "",
@@ -549,6 +541,19 @@ Response GetOpenApi(const Call&) {
 
 Response RedirectToList(const Call&) { return SeeOther("/tasks"); }
 
+// The model of an HTML list page showing `found`, which must outlive it.
+TaskListPage ListPageOf(const Call& call, const PageParams& params,
+                        std::string_view term,
+                        const domain::Page<domain::Task>& found) {
+  TaskListPage page;
+  page.tasks = found.items;
+  page.search_term = term;
+  page.after = params.after;
+  page.next = found.next;
+  if (FindParam(call.target.query, "limit")) page.limit = params.limit;
+  return page;
+}
+
 Response ShowList(const Call& call) {
   Result<PageParams> params = ParsePageParams(call.target.query);
   if (!params.ok()) {
@@ -557,13 +562,8 @@ Response ShowList(const Call& call) {
   std::string_view term = SearchTerm(call.target);
   domain::Page<domain::Task> found =
       call.store.Search(domain::TaskQuery{term, params->after, params->limit});
-  TaskListPage page;
-  page.tasks = found.items;
-  page.search_term = term;
-  page.after = params->after;
-  page.next = found.next;
-  if (FindParam(call.target.query, "limit")) page.limit = params->limit;
-  return HtmlResponse(HttpStatus::ok, RenderTaskListPage(page));
+  return HtmlResponse(HttpStatus::ok, RenderTaskListPage(ListPageOf(
+                                          call, *params, term, found)));
 }
 
 Response RefuseCrossSite() {
@@ -734,13 +734,8 @@ Response ShowTrash(const Call& call) {
   std::string_view term = SearchTerm(call.target);
   domain::Page<domain::Task> found =
       call.store.Trash(domain::TrashQuery{term, params->after, params->limit});
-  TaskListPage page;
-  page.tasks = found.items;
-  page.search_term = term;
-  page.after = params->after;
-  page.next = found.next;
-  if (FindParam(call.target.query, "limit")) page.limit = params->limit;
-  return HtmlResponse(HttpStatus::ok, RenderTrashPage(page));
+  return HtmlResponse(HttpStatus::ok,
+                      RenderTrashPage(ListPageOf(call, *params, term, found)));
 }
 
 Response RestoreFromForm(const Call& call) {
@@ -898,6 +893,19 @@ Dispatched Dispatch(domain::TaskStore& store, const Request& request,
           std::string(ToStd(request.method_string())) + " is not allowed on " +
               target->path + "; use " + allowed);
       routed.response.set(field::allow, ToBeast(allowed));
+      return routed;
+    }
+    // A page of another site can send some API writes without asking
+    // first (a form may POST to any URL), so every API write whose Origin
+    // is another site than this one or the allowed origin is refused;
+    // the HTML forms check the same on their own pages.
+    const bool write = request.method() != verb::get &&
+                       request.method() != verb::head &&
+                       request.method() != verb::options;
+    if (write && target->path.starts_with("/api/") && IsCrossSite(request) &&
+        !IsAllowedOrigin(ops.cors, request)) {
+      routed.response = ProblemResponse(
+          HttpStatus::forbidden, "writes from another web site are refused");
       return routed;
     }
     if (ops.access.enabled() && NeedsToken(request.method(), target->path) &&

@@ -21,6 +21,17 @@
 namespace taskstore::http {
 namespace {
 
+// A header value without the white space around it.
+boost::beast::string_view TrimmedValue(boost::beast::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+    value.remove_suffix(1);
+  }
+  return value;
+}
+
 namespace beast = boost::beast;
 namespace beast_http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
@@ -210,9 +221,14 @@ void Session::OnHeader(beast::error_code error, std::size_t bytes) {
 
   // A body framed by a transfer coding other than chunked has no length
   // this server can find; reading on would take the body for the next
-  // request. RFC 9112 section 6.1 asks for 400 and a closed connection.
+  // request. A coding besides chunked ("gzip, chunked") is one the server
+  // would not undo, so the body would be read as something it is not.
+  // RFC 9112 section 6.1 asks for 400 and a closed connection for both.
   if (header.count(beast_http::field::transfer_encoding) != 0 &&
-      !parser_->chunked()) {
+      (!parser_->chunked() ||
+       !beast::iequals(
+           TrimmedValue(header[beast_http::field::transfer_encoding]),
+           "chunked"))) {
     return OnRead(beast_http::error::bad_transfer_encoding, bytes);
   }
   // Only HTTP/1.x is spoken, and the response must not claim a version

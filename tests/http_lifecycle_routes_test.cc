@@ -296,6 +296,17 @@ TEST_F(LifecycleRoutesTest, TrashListsDeletedTasksNewestDeletionFirst) {
             (std::vector<domain::TaskId>{2}));
 }
 
+TEST_F(LifecycleRoutesTest, ApiWritesFromAnotherSiteAreRefused) {
+  Add("Alpha");
+  Remove(1);
+  // A plain form on any page can send this POST without a preflight.
+  Response response = Send(verb::post, "/api/tasks/1/restore", "",
+                           "application/x-www-form-urlencoded",
+                           {{"Origin", "https://evil.example"}});
+  ExpectProblem(response, HttpStatus::forbidden);
+  EXPECT_EQ(Body(Get("/api/trash"))["tasks"].size(), 1u);
+}
+
 TEST_F(LifecycleRoutesTest, TrashIsPagedByTheSequenceOfEachDeletion) {
   for (int i = 1; i <= 5; ++i) Add("Task " + std::to_string(i));
   Remove(2);  // event 6

@@ -367,6 +367,22 @@ TEST_F(RouterTest, ListHoldsAHundredTasksUnlessToldOtherwise) {
   EXPECT_EQ(Body(Get("/api/tasks?limit=1000"))["tasks"].size(), 250u);
 }
 
+TEST_F(RouterTest, PageOfLongDescriptionsEndsBeforeAMegabyteOfText) {
+  std::vector<domain::CreateTask> many(
+      40, domain::CreateTask{"Long", std::string(65'000, 'x')});
+  ASSERT_TRUE(store_.CreateMany(many).ok());
+  std::vector<domain::TaskId> seen;
+  std::string after = "0";
+  while (true) {
+    Json page = Body(Get("/api/tasks?limit=1000&after=" + after));
+    ASSERT_LE(page["tasks"].size(), 16u);  // 16 * 65,000 < 1 MiB < 17 *
+    for (domain::TaskId id : IdsIn(page)) seen.push_back(id);
+    if (page["next"].is_null()) break;
+    after = page["next"].dump();
+  }
+  EXPECT_EQ(seen.size(), 40u);
+}
+
 TEST_F(RouterTest, BadPageParametersAre400NamingTheParameter) {
   for (std::string query :
        {"limit=0", "limit=1001", "limit=-1", "limit=1e3", "limit=", "after=x",
@@ -383,6 +399,13 @@ TEST_F(RouterTest, AfterPastTheLastTaskIsAnEmptyLastPage) {
   Add("Only one");
   EXPECT_EQ(Body(Get("/api/tasks?after=7")),
             Json::parse(R"({"tasks": [], "next": null})"));
+  // The largest 64-bit number: its successor must not wrap to the start.
+  for (std::string term : {"", "a", "only"}) {
+    EXPECT_EQ(
+        Body(Get("/api/tasks?search=" + term + "&after=18446744073709551615")),
+        Json::parse(R"({"tasks": [], "next": null})"))
+        << term;
+  }
 }
 
 TEST_F(RouterTest, ListFiltersBySearchTerm) {
