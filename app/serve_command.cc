@@ -74,6 +74,11 @@ int RunServe(const ServeFlags& flags) {
   options.ops.access = std::move(access).value();
   options.ops.cors = std::move(cors).value();
   options.ops.requests = &request_metrics;
+  // On a loopback address only local programs reach the server, and they
+  // name it by a loopback name; any other Host is a rebinding web page.
+  options.ops.loopback_names_only = flags.host == "localhost" ||
+                                    flags.host == "::1" ||
+                                    flags.host.starts_with("127.");
   options.ops.storage_figures = [&log = *opened->log] {
     eventlog::LogFigures figures = log.statistics().Figures();
     return http::StorageFigures{figures.events_appended, figures.log_bytes,

@@ -451,6 +451,14 @@ Result<RewriteCount> EventLog::RewriteSegments(const EventRewrite& rewrite) {
     return broken_;
   }
   TASKSTORE_RETURN_IF_ERROR(finished);
+
+  // The rewritten segments are smaller. An append racing this count may
+  // be counted twice or not at all until the next rewrite or restart; the
+  // figure is a gauge for people, not a bound anything relies on.
+  if (Result<std::uint64_t> bytes = SegmentBytes(file_system_, directory_);
+      bytes.ok()) {
+    statistics_.SetBytes(*bytes);
+  }
   return count;
 }
 

@@ -138,6 +138,30 @@ bool IsCrossSite(const Request& request) {
                                 request[field::host]);
 }
 
+// True when the Host header names this machine's loopback interface:
+// 127.0.0.1, localhost or [::1], with or without a port.
+bool NamesLoopback(const Request& request) {
+  // No Host at all cannot come from a browser, so it cannot be a
+  // rebinding page; such a request is served as before.
+  if (request.find(field::host) == request.end()) return true;
+  std::string_view host = ToStd(request[field::host]);
+  if (host.starts_with("[::1]")) {
+    host.remove_prefix(5);
+  } else {
+    std::size_t colon = host.rfind(':');
+    std::string_view name = host.substr(0, colon);
+    if (name != "127.0.0.1" &&
+        !boost::beast::iequals(ToBeast(name), "localhost")) {
+      return false;
+    }
+    host.remove_prefix(name.size());
+  }
+  if (host.empty()) return true;
+  if (host.front() != ':' || host.size() == 1) return false;
+  return std::all_of(host.begin() + 1, host.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string_view SearchTerm(const Target& target) {
   if (auto term = FindParam(target.query, "search")) return *term;
   return FindParam(target.query, "searchterm").value_or("");
@@ -869,6 +893,13 @@ Dispatched Dispatch(domain::TaskStore& store, const Request& request,
                             "header: " +
                                 valid.message())};
   }
+  if (ops.loopback_names_only && !NamesLoopback(request)) {
+    return {ProblemResponse(
+        HttpStatus::misdirected_request,
+        "this server answers only to 127.0.0.1, localhost and [::1], not "
+        "to Host \"" +
+            std::string(ToStd(request[field::host])) + "\"")};
+  }
   Result<Target> target = ParseTarget(ToStd(request.target()));
   if (!target.ok()) {
     return {
@@ -989,7 +1020,8 @@ std::vector<RouteMethods> ListRoutes() {
 
 Routed RouteOrStream(domain::TaskStore& store, const Request& request,
                      const AdminActions& admin, const OpsOptions& ops) {
-  if (request.method() == verb::get && AcceptsEventStream(request)) {
+  if (request.method() == verb::get && AcceptsEventStream(request) &&
+      (!ops.loopback_names_only || NamesLoopback(request))) {
     Result<Target> target = ParseTarget(ToStd(request.target()));
     if (target.ok() && target->segments.size() == 2 &&
         target->segments[0] == "api" && target->segments[1] == "events") {

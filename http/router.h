@@ -84,10 +84,13 @@
 // preflight), which gets 405 unless cors.h's allowed origin asks. Admin
 // requests from that origin are not refused either.
 //
-// TODO(host-check): the Host header is not checked, so a page that
-// rebinds its DNS name to 127.0.0.1 could read the API from a browser.
-// Checking Host against the names the server answers to needs the
-// server's options, which Route does not have.
+// With OpsOptions::loopback_names_only (set when the server listens on a
+// loopback address), a request whose Host header names anything but
+// 127.0.0.1, localhost or [::1] (any port) is refused with 421
+// Misdirected Request: a page of another site that points its own DNS
+// name at 127.0.0.1 (DNS rebinding) sends its own name as Host, and so
+// can neither read nor write. A request without Host (which no browser
+// sends) is served.
 //
 // Every response carries `Cache-Control: no-store`, the request's HTTP
 // version and keep-alive choice, and (but for a 204) its Content-Length;
@@ -128,6 +131,8 @@ struct OpsOptions {
   RequestMetrics* requests = nullptr;
   // The log's figures for /metrics; empty: they are left out.
   std::function<StorageFigures()> storage_figures;
+  // Refuse requests naming another host than a loopback one (see above).
+  bool loopback_names_only = false;
 };
 
 // The page size of GET /api/events when the query gives none, and the

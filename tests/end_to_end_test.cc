@@ -716,9 +716,9 @@ TEST_F(EndToEndTest, UnknownTransferCodingIsRefusedAndNotReadAsARequest) {
   // The "body" is itself a request: a server that reads it as the next
   // one answers twice.
   const std::string smuggling =
-      "POST /api/tasks HTTP/1.1\r\nHost: x\r\n"
+      "POST /api/tasks HTTP/1.1\r\nHost: localhost\r\n"
       "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n"
-      "GET /smuggled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      "GET /smuggled HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
   boost::asio::write(socket, boost::asio::buffer(smuggling));
 
   std::string answer;

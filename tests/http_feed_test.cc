@@ -33,7 +33,9 @@ class FeedTest : public ::testing::Test {
     for (int i = 0; i < count; ++i) {
       Result<domain::Task> task = store_.Create({"task", "", {}});
       ASSERT_TRUE(task.ok()) << task.status().ToString();
-      if (task->id % 3 == 0) ASSERT_TRUE(store_.SoftDelete({task->id}).ok());
+      if (task->id % 3 == 0) {
+        ASSERT_TRUE(store_.SoftDelete({task->id}).ok());
+      }
     }
   }
 

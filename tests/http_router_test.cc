@@ -359,7 +359,7 @@ TEST_F(RouterTest, PagesOfASearchFollowTheMatchesOnly) {
 }
 
 TEST_F(RouterTest, ListHoldsAHundredTasksUnlessToldOtherwise) {
-  std::vector<domain::CreateTask> many(250, domain::CreateTask{"Same", ""});
+  std::vector<domain::CreateTask> many(250, domain::CreateTask{"Same", "", {}});
   ASSERT_TRUE(store_.CreateMany(many).ok());
   Json page = Body(Get("/api/tasks"));
   EXPECT_EQ(page["tasks"].size(), 100u);
@@ -367,9 +367,30 @@ TEST_F(RouterTest, ListHoldsAHundredTasksUnlessToldOtherwise) {
   EXPECT_EQ(Body(Get("/api/tasks?limit=1000"))["tasks"].size(), 250u);
 }
 
+TEST_F(RouterTest, OnLoopbackOnlyLoopbackHostNamesAreServed) {
+  OpsOptions ops;
+  ops.loopback_names_only = true;
+  auto status_for = [&](std::optional<std::string> host) {
+    Request request(verb::get, "/api/tasks", 11);
+    if (host) request.set(field::host, *host);
+    return Route(store_, request, admin_, ops).result();
+  };
+  for (std::string host : {"127.0.0.1", "127.0.0.1:8080", "localhost:80",
+                           "LOCALHOST", "[::1]:8080", "[::1]"}) {
+    EXPECT_EQ(status_for(host), HttpStatus::ok) << host;
+  }
+  // A page that points its own name at 127.0.0.1 sends that name.
+  for (std::string host :
+       {"evil.example", "evil.example:8080", "127.0.0.1.evil.example",
+        "localhost:80x", "127.0.0.1:", ""}) {
+    EXPECT_EQ(status_for(host), HttpStatus::misdirected_request) << host;
+  }
+  EXPECT_EQ(status_for(std::nullopt), HttpStatus::ok);
+}
+
 TEST_F(RouterTest, PageOfLongDescriptionsEndsBeforeAMegabyteOfText) {
   std::vector<domain::CreateTask> many(
-      40, domain::CreateTask{"Long", std::string(65'000, 'x')});
+      40, domain::CreateTask{"Long", std::string(65'000, 'x'), {}});
   ASSERT_TRUE(store_.CreateMany(many).ok());
   std::vector<domain::TaskId> seen;
   std::string after = "0";

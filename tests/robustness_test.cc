@@ -80,7 +80,7 @@ std::vector<std::string> ValidRequests() {
       RawRequest("GET", "/api/tasks/1/history"),
       RawRequest("DELETE", "/api/tasks/999999"),
       RawRequest("GET", "/tasks?searchterm=robust"),
-      "POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
       "application/json\r\n"
       "Transfer-Encoding: chunked\r\n\r\n"
       "6\r\n{\"titl\r\n9\r\ne\": \"ch\"}\r\n0\r\n\r\n",
@@ -189,7 +189,7 @@ class AbuseMaker {
   Abuse HugeBody() {
     bool expect = Below(2) == 0;
     return {"announced body past the limit",
-            {"POST /api/tasks HTTP/1.1\r\nHost: x\r\n"
+            {"POST /api/tasks HTTP/1.1\r\nHost: localhost\r\n"
              "Content-Type: application/json\r\n" +
              std::string(expect ? "Expect: 100-continue\r\n" : "") +
              "Content-Length: " + std::to_string((2 << 20) + Below(1 << 20)) +
@@ -201,7 +201,7 @@ class AbuseMaker {
 
   Abuse TwoLengths() {
     return {"two different Content-Lengths",
-            {"POST /api/tasks HTTP/1.1\r\nHost: x\r\n"
+            {"POST /api/tasks HTTP/1.1\r\nHost: localhost\r\n"
              "Content-Type: application/json\r\nContent-Length: 2\r\n"
              "Content-Length: 14\r\n\r\n{\"title\": \"x\"}"},
             0ms,
@@ -219,7 +219,7 @@ class AbuseMaker {
     };
     std::string body = Pick(kBodies);
     return {"bad chunked body",
-            {"POST /api/tasks HTTP/1.1\r\nHost: x\r\n"
+            {"POST /api/tasks HTTP/1.1\r\nHost: localhost\r\n"
              "Content-Type: application/json\r\n"
              "Transfer-Encoding: chunked\r\n\r\n" +
              body}};
@@ -254,15 +254,15 @@ class AbuseMaker {
 
   Abuse OddVersion() {
     static const std::vector<std::string> kLines = {
-        "GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n",
-        "GET /healthz HTTP/0.9\r\nHost: x\r\n\r\n",
-        "GET /healthz HTTP/1.9\r\nHost: x\r\n\r\n",
-        "GET /healthz HTTP/1.1x\r\nHost: x\r\n\r\n",
+        "GET /healthz HTTP/2.0\r\nHost: localhost\r\n\r\n",
+        "GET /healthz HTTP/0.9\r\nHost: localhost\r\n\r\n",
+        "GET /healthz HTTP/1.9\r\nHost: localhost\r\n\r\n",
+        "GET /healthz HTTP/1.1x\r\nHost: localhost\r\n\r\n",
         "GET /healthz\r\n\r\n",
-        "GET  /healthz  HTTP/1.1\r\nHost: x\r\n\r\n",
-        "BREW /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
-        "GET http://example.com/healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET  /healthz  HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "BREW /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        "GET http://example.com/healthz HTTP/1.1\r\nHost: localhost\r\n\r\n",
         "GET /healthz HTTP/1.1\r\n Folded: header\r\n\r\n",
         "GET /healthz HTTP/1.1\r\nNo-Colon\r\n\r\n",
     };

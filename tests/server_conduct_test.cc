@@ -201,7 +201,7 @@ TEST_F(ConductTest, ErrorsAreProblemDocumentsWithTheRightStatus) {
 TEST_F(ConductTest, HeaderFieldsArrivingPieceByPieceCountTowardTheLimit) {
   ASSERT_TRUE(StartServer());
   RawConnection connection(Port());
-  ASSERT_TRUE(connection.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  ASSERT_TRUE(connection.Send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n"));
   // 40 pieces of 400 bytes: each small, together twice the 8 KiB limit.
   for (int piece = 0; piece < 40; ++piece) {
     std::string fields;
@@ -221,7 +221,7 @@ TEST_F(ConductTest, VersionsOtherThan10And11AreRefusedAsMalformed) {
     SCOPED_TRACE(version);
     RawConnection connection(Port());
     ASSERT_TRUE(connection.Send("GET /healthz " + std::string(version) +
-                                "\r\nHost: x\r\n\r\n"));
+                                "\r\nHost: localhost\r\n\r\n"));
     std::string answer = connection.ReadToClose(kAnswerTimeout);
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 ")) << answer;
   }
@@ -277,7 +277,7 @@ TEST_F(ConductTest, ExpectContinueGets100AndThenTheAnswer) {
   RawConnection connection(Port());
   std::string body = json{{"title", "asked first"}}.dump();
   ASSERT_TRUE(
-      connection.Send("POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      connection.Send("POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
                       "application/json\r\n"
                       "Expect: 100-continue\r\nContent-Length: " +
                       std::to_string(body.size()) + "\r\n\r\n"));
@@ -295,7 +295,7 @@ TEST_F(ConductTest, ExpectContinueWithAnOversizedBodyGets413WithoutReadingIt) {
   ASSERT_TRUE(StartServer());
   RawConnection connection(Port());
   ASSERT_TRUE(connection.Send(
-      "POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
       "application/json\r\n"
       "Expect: 100-continue\r\nContent-Length: 2000000\r\n\r\n"));
 
@@ -318,7 +318,7 @@ TEST_F(ConductTest, AnExpectationOtherThanContinueIs417) {
 TEST_F(ConductTest, ChunkedBodiesAreAcceptedAndCountTowardTheLimit) {
   ASSERT_TRUE(StartServer({"--body-limit", "100"}));
   std::optional<RawResponse> created =
-      Ask("POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      Ask("POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
           "application/json\r\n"
           "Transfer-Encoding: chunked\r\n\r\n"
           "a\r\n{\"title\": \r\n"
@@ -331,7 +331,7 @@ TEST_F(ConductTest, ChunkedBodiesAreAcceptedAndCountTowardTheLimit) {
 
   std::string big_chunk(80, ' ');
   std::optional<RawResponse> refused =
-      Ask("POST /api/tasks HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      Ask("POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
           "application/json\r\n"
           "Transfer-Encoding: chunked\r\n\r\n"
           "50\r\n" +
@@ -634,7 +634,7 @@ TEST_F(ConductTest, ASecondSignalEndsTheServerAtOnce) {
   // A request that never completes keeps the first stop waiting.
   RawConnection busy(Port());
   ASSERT_TRUE(
-      busy.Send("POST /api/tasks HTTP/1.1\r\nHost: x\r\n"
+      busy.Send("POST /api/tasks HTTP/1.1\r\nHost: localhost\r\n"
                 "Content-Length: 100\r\n\r\n{"));
   std::this_thread::sleep_for(200ms);
   server_.Signal(SIGTERM);
