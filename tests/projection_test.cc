@@ -152,4 +152,28 @@ TEST_F(ProjectionTest, FindAsOfFoldsTheHistoryUpToAnEvent) {
 }
 
 }  // namespace
+TEST(ProjectionLayout, PurgedStateEqualsAReplayOfItsErasedEventsByContent) {
+  Projection live;
+  Sequence sequence = 0;
+  auto apply = [&](EventData data) {
+    ASSERT_TRUE(
+        live.Apply(Event{++sequence, 1'700'000'000'000'000, std::move(data)})
+            .ok());
+  };
+  apply(TaskCreated{1, "secret plan", "do not keep", 1'700'000'000'000'000});
+  apply(TaskCreated{2, "keep me", "", 1'700'000'000'000'000});
+  apply(TaskSoftDeleted{1});
+  apply(TaskPurged{1});
+  apply(TaskEdited{2, "kept and edited", std::nullopt});
+
+  // What a compacted log holds: every event of the purged task erased.
+  Projection replayed;
+  for (Sequence s = 1; s <= live.last_sequence(); ++s) {
+    ASSERT_TRUE(replayed.Apply(*live.EventAt(s)).ok());
+  }
+  EXPECT_FALSE(live.image() == replayed.image());  // laid out differently
+  EXPECT_EQ(FirstDifference(live, replayed), std::nullopt);
+  EXPECT_EQ(replayed.image().text.find("secret"), std::string::npos);
+}
+
 }  // namespace taskstore::domain
