@@ -11,9 +11,9 @@
 //
 // Payloads of layout 1 (no marker, no origin) still decode, with an empty
 // origin, and an event with an empty origin is encoded in layout 1, byte
-// for byte as the first release did. A new field is added by raising that event's class version and
-// loading the old versions with a default, so that old logs keep
-// replaying.
+// for byte as the first release did. A new field is added by raising that
+// event's class version and loading the old versions with a default, so that
+// old logs keep replaying.
 #ifndef TASKSTORE_EVENTLOG_EVENT_CODEC_H_
 #define TASKSTORE_EVENTLOG_EVENT_CODEC_H_
 

@@ -545,7 +545,8 @@ TEST_F(RouterTest, HistoryListsEveryEventEvenAfterDelete) {
        "actor": "anonymous", "request_id": null},
       {"sequence": 3, "type": "TaskSoftDeleted",
        "recorded_at": "2023-11-14T22:13:23Z", "task_id": 1,
-       "data": {}, "actor": "anonymous", "request_id": null}], "next": null})"));
+       "data": {}, "actor": "anonymous", "request_id": null}],
+      "next": null})"));
 }
 
 TEST_F(RouterTest, HistoryIsPagedBySequenceNumber) {

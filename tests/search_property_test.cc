@@ -43,14 +43,16 @@ const std::vector<std::string>& MultilingualTitles() {
 // Ångström signs, combining marks before and after letters, Hangul that
 // NFKC composes, and plain ASCII to build ordinary words from.
 const std::vector<std::string>& Pieces() {
+  // clang-format off
   static const std::vector<std::string> pieces = {
-      "a",      "e",      "s",       "t",    "k",    "i",      " ", "S",
-      "T",      "ß",      "ẞ",       "SS",   "ς",    "Σ",      "σ", "İ",
-      "ı",      "I",      "ﬁ",       "ﬀ",    "Ｔ",   "ａ",     "K", "Å",
-      "å",      "\u0301", "e\u0301", "é",    "É",    "\u0308", "ü", "u\u0308",
-      "ᄀ",     "ᅡ",     "가",      "①",    "½",    "㎏",     "Ⅻ", "ǅ",
-      "ǆ",      "ﬆ",      "ŉ",       "ΐ",    "ᾳ",    "ᾼ",      "ö", "Ö",
-      "Straße", "task",   "ТЕСТ",    "тест", "日本", "Ω"};
+      "a", "e", "s", "t", "k", "i", " ", "S", "T",
+      "ß", "ẞ", "SS", "ς", "Σ", "σ", "İ", "ı", "I",
+      "ﬁ", "ﬀ", "ﬆ", "ŉ", "Ｔ", "ａ", "K", "Å", "å",
+      "\u0301", "e\u0301", "é", "É", "\u0308", "ü", "u\u0308",
+      "ᄀ", "ᅡ", "가", "①", "½", "㎏", "Ⅻ", "ǅ", "ǆ",
+      "ΐ", "ᾳ", "ᾼ", "ö", "Ö", "Ω",
+      "Straße", "task", "ТЕСТ", "тест", "日本"};
+  // clang-format on
   return pieces;
 }
 
@@ -297,8 +299,12 @@ TEST(SearchIndex, StaysRightWhileItGrowsAndWhenRebuiltInBulk) {
   }
   Projection bulk = fixture.state();  // a copy has no index
   bulk.ResumeIndexing();
-  for (std::string term : {"#1234", "#2999", "ΣΊΣΥΦΟΣ", "straße", "ion", "의",
-                           "del", "xyz-nowhere"}) {
+  // clang-format off
+  const std::vector<std::string> terms = {
+      "#1234", "#2999", "ΣΊΣΥΦΟΣ", "straße", "ion", "의", "del",
+      "xyz-nowhere"};
+  // clang-format on
+  for (const std::string& term : terms) {
     std::vector<TaskId> expected = fixture.Naive(term);
     EXPECT_EQ(Ids(fixture.state().Search(term)), expected) << term;
     EXPECT_EQ(Ids(bulk.Search(term)), expected) << term;

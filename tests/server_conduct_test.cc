@@ -276,11 +276,11 @@ TEST_F(ConductTest, ExpectContinueGets100AndThenTheAnswer) {
   ASSERT_TRUE(StartServer());
   RawConnection connection(Port());
   std::string body = json{{"title", "asked first"}}.dump();
-  ASSERT_TRUE(
-      connection.Send("POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                      "application/json\r\n"
-                      "Expect: 100-continue\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n\r\n"));
+  ASSERT_TRUE(connection.Send(
+      "POST /api/tasks HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+      "application/json\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n"));
 
   std::optional<RawResponse> go_on = connection.Read(kAnswerTimeout);
   ASSERT_TRUE(go_on) << connection.error();
