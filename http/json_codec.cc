@@ -186,24 +186,9 @@ Result<domain::UpdateTask> ParseUpdateTaskJson(domain::TaskId id,
 }
 
 Result<domain::CreateTask> ParseCreateTaskJson(std::string_view body) {
-  if (body.empty()) {
-    return InvalidArgumentError("request body is empty" +
-                                std::string(kCreateExample));
-  }
-  Json json;
-  try {
-    json = Json::parse(body);
-  } catch (const Json::exception& error) {
-    // The JSON library reports by exception, a syntax error or a number
-    // out of range alike; it stops here.
-    return InvalidArgumentError("request body is not valid JSON (" +
-                                WithoutTag(error.what()) + ")");
-  }
-  if (!json.is_object()) {
-    return InvalidArgumentError("request body is a JSON " +
-                                std::string(json.type_name()) +
-                                std::string(kCreateExample));
-  }
+  Result<Json> parsed = ParseObject(body, kCreateExample);
+  if (!parsed.ok()) return parsed.status();
+  const Json& json = *parsed;
 
   // A misspelt member ("descripton") would otherwise lose its text
   // without a word, so every member must be one the API knows.
